@@ -1,0 +1,177 @@
+"""Command-line parsing and dispatch: the TUI by default, or scan, capture, lab and rules."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from inspector import __version__
+from inspector.errors import EXIT_USAGE, DscError
+
+log = logging.getLogger("inspector")
+
+SEVERITY_CHOICES = ("critical", "high", "medium", "low", "info")
+
+
+def _add_endpoint_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
+    # A subcommand repeats the options so they may follow it (`dsc-tui scan --host URL`); its
+    # defaults are suppressed so they never reset a value given before the subcommand.
+    default = {} if top_level else {"default": argparse.SUPPRESS}
+    group = parser.add_argument_group("engine endpoint")
+    group.add_argument(
+        "-H", "--host", metavar="URL", **default,
+        help="Docker engine URL (unix://, tcp://, ssh://); overrides --context and DOCKER_HOST",
+    )
+    group.add_argument("--context", metavar="NAME", **default, help="docker CLI context to use")
+    group.add_argument(
+        "--timeout", type=float, metavar="SECONDS", **(default or {"default": 5.0}),
+        help="seconds to wait for the engine to answer (default: 5)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", **default, help="log debug detail")
+
+
+def _add_config_option(parser: argparse.ArgumentParser, top_level: bool) -> None:
+    default = {} if top_level else {"default": argparse.SUPPRESS}
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE", **default,
+        help="dsc-tui.toml to use (default: ./dsc-tui.toml, else $XDG_CONFIG_HOME/dsc-tui/config.toml)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the parser for `dsc-tui` and its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="dsc-tui",
+        description="Inspect a Docker host against a container-security checklist.",
+    )
+    parser.add_argument("--version", action="version", version=f"dsc-tui {__version__}")
+    _add_endpoint_options(parser, top_level=True)
+    _add_config_option(parser, top_level=True)
+    parser.add_argument("--snapshot", type=Path, metavar="FILE", help="open a capture file read-only instead of an engine")
+    parser.add_argument("--demo", action="store_true", help="open the demo capture bundled with dsc-tui")
+    parser.add_argument("--read-only", action="store_true", help="disable every container action")
+    parser.add_argument(
+        "--audit-log", type=Path, metavar="FILE",
+        help="append remediation actions here (default: $XDG_STATE_HOME/dsc-tui/audit.jsonl)",
+    )
+    parser.add_argument(
+        "--log-file", type=Path, metavar="FILE",
+        help="write the TUI's log here (default: $XDG_STATE_HOME/dsc-tui/dsc-tui.log)",
+    )
+
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    scan = commands.add_parser("scan", help="scan the engine or a capture and report findings")
+    _add_endpoint_options(scan, top_level=False)
+    _add_config_option(scan, top_level=False)
+    scan.add_argument(
+        "--format", choices=("table", "json", "sarif", "markdown"), default="table",
+        help="report format (default: table)",
+    )
+    scan.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE instead of stdout")
+    scan.add_argument(
+        "--fail-on", choices=SEVERITY_CHOICES, metavar="SEVERITY",
+        help="exit 1 when an unwaived finding at or above SEVERITY exists "
+        "(critical, high, medium, low, info)",
+    )
+    scan.add_argument(
+        "--snapshot", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+        help="scan a capture file instead of an engine",
+    )
+
+    capture = commands.add_parser("capture", help="save the engine's state as a capture file")
+    _add_endpoint_options(capture, top_level=False)
+    capture.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the capture to FILE instead of stdout")
+
+    lab = commands.add_parser("lab", help="build or remove the demo fleet of insecure and hardened containers")
+    _add_endpoint_options(lab, top_level=False)
+    lab.add_argument("action", choices=("up", "down", "status"), help="create, remove or list the lab objects")
+    lab.add_argument(
+        "--base-image", default="busybox:1.36", metavar="REF",
+        help="image the lab images are built on (default: busybox:1.36)",
+    )
+    lab.add_argument("--swarm", action="store_true", help="also create a swarm secret and a service that uses it")
+
+    rules = commands.add_parser("rules", help="list the checklist rules")
+    _add_config_option(rules, top_level=False)
+
+    return parser
+
+
+def _configure_stderr_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("dsc-tui: %(levelname)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+def default_state_dir() -> Path:
+    """Return `$XDG_STATE_HOME/dsc-tui`, else `~/.local/state/dsc-tui`."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "dsc-tui"
+
+
+def _configure_file_logging(log_file: Path | None, verbose: bool) -> None:
+    """Log to a file while the TUI runs, because the terminal belongs to the TUI."""
+    path = log_file or default_state_dir() / "dsc-tui.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG if verbose else logging.INFO)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "scan":
+        from inspector.scan import run_scan
+
+        return run_scan(args)
+    if args.command == "capture":
+        from inspector.capture import run_capture
+
+        return run_capture(args)
+    if args.command == "lab":
+        from inspector.lab import run_lab
+
+        return run_lab(args)
+    if args.command == "rules":
+        from inspector.scan import run_rules
+
+        return run_rules(args)
+
+    from inspector.tui.app import run_tui
+
+    return run_tui(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run dsc-tui and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        _configure_file_logging(args.log_file, args.verbose)
+    else:
+        _configure_stderr_logging(args.verbose)
+    try:
+        return _dispatch(args)
+    except DscError as error:
+        log.debug("command failed", exc_info=True)
+        print(f"dsc-tui: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("dsc-tui: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader of stdout went away (`dsc-tui scan | head`); nothing is left to tell.
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

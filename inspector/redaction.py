@@ -1,0 +1,132 @@
+"""Redaction of secret values in engine JSON, applied as a snapshot is built or a capture is loaded.
+
+Values of secret-like env keys become `<redacted>` and URL passwords become `***`, so nothing
+downstream (rules, reports, captures, the TUI) ever holds a secret. Empty values stay empty, so a
+rule can still tell "set" from "empty".
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from inspector.model.fields import as_list
+from inspector.rules.secrets import (
+    REDACTED,
+    is_secret_key,
+    mask_url_passwords,
+    redact_env_entry,
+)
+
+# KEY=VALUE inside a command line or a Dockerfile step; VALUE is a quoted string or a bare word.
+_ASSIGNMENT = re.compile(r"""(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)=(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']+)""")
+# Legacy `ENV KEY value` form with a single pair and no `=`.
+_LEGACY_ENV = re.compile(r"(?P<head>\b(?:ENV|ARG)\s+)(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)\s+(?P<value>[^=\s][^\n]*)$")
+# Credentials passed as command-line options: `--password X`, `--password=X`, and the AWS CLI form.
+_PASSWORD_OPTION = re.compile(
+    r"(?P<head>--(?:password|passwd|token|secret)(?:=|\s+))(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"';&|]+)",
+    re.IGNORECASE,
+)
+_AWS_CONFIGURE = re.compile(
+    r"(?P<head>aws\s+configure\s+set\s+\S*(?:secret|token|password)\S*\s+)(?P<value>[^\s;&|]+)",
+    re.IGNORECASE,
+)
+
+
+def redact_text(text: str) -> str:
+    """Return a command line or history step with secret values replaced."""
+    if not text:
+        return text
+
+    def replace_assignment(match: re.Match[str]) -> str:
+        key, value = match.group("key"), match.group("value")
+        if value in ('""', "''"):
+            return match.group(0)
+        if is_secret_key(key):
+            return f"{key}={REDACTED}"
+        return f"{key}={mask_url_passwords(value)}"
+
+    text = _ASSIGNMENT.sub(replace_assignment, text)
+    legacy = _LEGACY_ENV.search(text)
+    if legacy and is_secret_key(legacy.group("key")):
+        text = text[: legacy.start("value")] + REDACTED + text[legacy.end("value") :]
+    text = _PASSWORD_OPTION.sub(lambda m: m.group("head") + REDACTED, text)
+    text = _AWS_CONFIGURE.sub(lambda m: m.group("head") + REDACTED, text)
+    return mask_url_passwords(text)
+
+
+def _redact_env_list(value: Any) -> Any:
+    if not isinstance(value, list):
+        return value
+    return [redact_env_entry(entry) if isinstance(entry, str) else entry for entry in value]
+
+
+def _redact_command(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, list):
+        return [redact_text(part) if isinstance(part, str) else part for part in value]
+    return value
+
+
+def _redact_config(config: Any) -> None:
+    """Redact an image or container `Config` (or a service's `ContainerSpec`) in place."""
+    if not isinstance(config, dict):
+        return
+    for env_key in ("Env", "env"):
+        if env_key in config:
+            config[env_key] = _redact_env_list(config[env_key])
+    for command_key in ("Cmd", "Entrypoint", "Args", "Command"):
+        if command_key in config:
+            config[command_key] = _redact_command(config[command_key])
+    healthcheck = config.get("Healthcheck")
+    if isinstance(healthcheck, dict) and "Test" in healthcheck:
+        healthcheck["Test"] = _redact_command(healthcheck["Test"])
+    labels = config.get("Labels")
+    if isinstance(labels, dict):
+        config["Labels"] = {
+            key: (REDACTED if is_secret_key(str(key)) and value else mask_url_passwords(value))
+            if isinstance(value, str)
+            else value
+            for key, value in labels.items()
+        }
+
+
+def redact_container_inspect(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of container inspect JSON with secret values replaced."""
+    data = copy.deepcopy(data)
+    _redact_config(data.get("Config"))
+    for key in ("Args", "Path"):
+        if key in data:
+            data[key] = _redact_command(data[key])
+    return data
+
+
+def redact_image_inspect(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of image inspect JSON with secret values replaced."""
+    data = copy.deepcopy(data)
+    _redact_config(data.get("Config"))
+    _redact_config(data.get("ContainerConfig"))
+    return data
+
+
+def redact_image_history(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return a copy of image history with secret values in each step's `CreatedBy` replaced."""
+    redacted = copy.deepcopy(as_list(history))
+    for entry in redacted:
+        if isinstance(entry, dict) and isinstance(entry.get("CreatedBy"), str):
+            entry["CreatedBy"] = redact_text(entry["CreatedBy"])
+    return redacted
+
+
+def redact_service_inspect(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of service inspect JSON with secret values in its container spec replaced."""
+    data = copy.deepcopy(data)
+    for root in ("Spec", "PreviousSpec"):
+        spec = data.get(root)
+        if isinstance(spec, dict):
+            task = spec.get("TaskTemplate")
+            if isinstance(task, dict):
+                _redact_config(task.get("ContainerSpec"))
+    return data

@@ -1,0 +1,1 @@
+"""The checklist: rules evaluated on a HostSnapshot, pure functions with no I/O."""

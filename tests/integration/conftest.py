@@ -1,0 +1,42 @@
+"""Fixtures for tests on a real Docker engine.
+
+Where no engine answers these tests are skipped, unless DSC_REQUIRE_DOCKER=1 (set by
+scripts/test and CI), where a missing engine fails the run instead.
+"""
+
+from __future__ import annotations
+
+import os
+
+import docker
+import pytest
+
+BASE_IMAGE = os.environ.get("DSC_BASE_IMAGE", "busybox:1.36")
+
+
+def _engine_required() -> bool:
+    return os.environ.get("DSC_REQUIRE_DOCKER") == "1"
+
+
+@pytest.fixture(scope="session")
+def docker_client() -> docker.DockerClient:
+    """A docker SDK client on the test engine, for setting up and checking from outside dsc-tui."""
+    try:
+        client = docker.from_env(timeout=30)
+        client.ping()
+    except Exception as error:  # noqa: BLE001 - any failure means there is no usable engine
+        message = f"no Docker engine answers: {error}"
+        if _engine_required():
+            pytest.fail(message + " (DSC_REQUIRE_DOCKER=1)")
+        pytest.skip(message)
+    return client
+
+
+@pytest.fixture(scope="session")
+def base_image(docker_client: docker.DockerClient) -> str:
+    """The busybox base image reference that scripts/test imports."""
+    try:
+        docker_client.images.get(BASE_IMAGE)
+    except docker.errors.ImageNotFound:
+        pytest.fail(f"base image {BASE_IMAGE} is missing: run scripts/test, which imports it")
+    return BASE_IMAGE
