@@ -130,3 +130,57 @@ def redact_service_inspect(data: dict[str, Any]) -> dict[str, Any]:
             if isinstance(task, dict):
                 _redact_config(task.get("ContainerSpec"))
     return data
+
+
+def _redact_string_map(mapping: Any) -> Any:
+    """Redact a labels or options map: secret-like keys lose their value, URL passwords are masked."""
+    if not isinstance(mapping, dict):
+        return mapping
+    redacted: dict[Any, Any] = {}
+    for key, value in mapping.items():
+        if isinstance(value, str) and value and is_secret_key(str(key)):
+            redacted[key] = REDACTED
+        elif isinstance(value, str):
+            redacted[key] = mask_url_passwords(value)
+        else:
+            redacted[key] = value
+    return redacted
+
+
+def redact_network_inspect(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of network inspect JSON with secret values in its labels and options replaced."""
+    data = copy.deepcopy(data)
+    for key in ("Labels", "Options"):
+        if key in data:
+            data[key] = _redact_string_map(data[key])
+    return data
+
+
+def redact_secret_inspect(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of swarm secret JSON without `Spec.Data` and with secret label values replaced.
+
+    The engine never returns a secret's data, but a capture written by another tool might.
+    """
+    data = copy.deepcopy(data)
+    spec = data.get("Spec")
+    if isinstance(spec, dict):
+        if spec.get("Data"):
+            spec["Data"] = REDACTED
+        if "Labels" in spec:
+            spec["Labels"] = _redact_string_map(spec["Labels"])
+    return data
+
+
+def _mask_url_passwords_deep(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_url_passwords(value)
+    if isinstance(value, list):
+        return [_mask_url_passwords_deep(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _mask_url_passwords_deep(item) for key, item in value.items()}
+    return value
+
+
+def redact_host_info(info: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of `/info` output with URL passwords masked (`HttpProxy` may carry one)."""
+    return _mask_url_passwords_deep(info)
