@@ -1,0 +1,376 @@
+"""Remediation from the keyboard: confirm, run a container action in a thread, audit, report.
+
+The app creates one `Remediation` and calls its verbs from its key actions:
+`stop`, `toggle_pause`, `restart`, `disconnect`, `isolate`, `commit`, `export_logs` and
+`show_logs`, each taking the selected `Container` (or None). `check_action(verb)` tells the
+app whether a verb can run now, for its own `check_action` (so the footer dims the keys).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+
+from inspector.audit import AuditLog, current_user
+from inspector.engine import actions
+from inspector.engine.actions import ActionError
+from inspector.engine.logs import ExportCancelled, LogExport, export_logs
+from inspector.model import Container
+from inspector.tui.screens.confirm import ConfirmScreen, ExportProgressScreen, format_bytes
+from inspector.tui.screens.logs import LogScreen
+from inspector.tui.screens.network_picker import NetworkPickerScreen
+
+log = logging.getLogger(__name__)
+
+STATE_CHANGING_VERBS = ("stop", "toggle_pause", "restart", "disconnect", "isolate", "commit")
+READING_VERBS = ("export_logs", "show_logs")
+VERBS = STATE_CHANGING_VERBS + READING_VERBS
+
+# An export shorter than this shows no progress dialog, only the final notification.
+PROGRESS_DELAY_SECONDS = 0.5
+PROGRESS_INTERVAL_SECONDS = 0.25
+
+
+class Remediation:
+    """Container actions for the TUI, each confirmed, run in a thread worker and audited."""
+
+    def __init__(
+        self,
+        app: Any,
+        source: Any,
+        audit_log_path: Path | None = None,
+        read_only: bool = False,
+        export_dir: Path | None = None,
+        log_tail: int = 1000,
+    ) -> None:
+        self.app = app
+        self.source = source
+        self.audit_log = AuditLog(audit_log_path)
+        self.read_only = read_only
+        self.export_dir = Path(export_dir) if export_dir is not None else Path.cwd()
+        self.log_tail = log_tail
+
+    # -- availability ---------------------------------------------------------------------
+
+    def unavailable_reason(self, verb: str) -> str | None:
+        """Return why `verb` cannot run now, or None when it can."""
+        if getattr(self.source, "live", True) is False:
+            return "Actions are disabled: this view shows a capture file, not a live engine."
+        if verb in STATE_CHANGING_VERBS and (self.read_only or getattr(self.source, "read_only", False)):
+            return "Actions are disabled: dsc-tui runs with --read-only."
+        if self._engine() is None:
+            return "Actions are unavailable: the engine is not connected."
+        return None
+
+    def check_action(self, verb: str) -> bool | None:
+        """Return True when `verb` can run, None (shown dimmed in the footer) when it cannot."""
+        return True if self.unavailable_reason(verb) is None else None
+
+    def _engine(self) -> Any:
+        return getattr(self.source, "engine", None)
+
+    def _ready(self, verb: str, container: Container | None) -> Any:
+        """Return the engine if `verb` may run on `container`; otherwise notify why and return None."""
+        reason = self.unavailable_reason(verb)
+        if reason is not None:
+            self._notify(reason, severity="warning")
+            return None
+        if container is None:
+            self._notify("Select a container first.", severity="warning")
+            return None
+        return self._engine()
+
+    # -- verbs ------------------------------------------------------------------------------
+
+    def stop(self, container: Container | None) -> None:
+        """Ask to stop the container, then stop it (SIGTERM, then SIGKILL after its stop timeout)."""
+        engine = self._ready("stop", container)
+        if engine is None or container is None:
+            return
+        timeout = actions.stop_timeout(container.inspect)
+        self._confirm(
+            "Stop container",
+            f"Stop container {_label(container)}?",
+            f"Sends SIGTERM, then SIGKILL after {timeout} s.",
+            lambda: self._run(
+                "stop", container, {"timeout": timeout},
+                lambda: actions.stop_container(engine.api, container.id, timeout),
+                f"Stopped {_label(container)}.",
+            ),
+        )
+
+    def toggle_pause(self, container: Container | None) -> None:
+        """Ask to pause the container (or unpause it when it is paused), then do it."""
+        engine = self._ready("toggle_pause", container)
+        if engine is None or container is None:
+            return
+        if container.state == "paused":
+            self._confirm(
+                "Unpause container",
+                f"Unpause container {_label(container)}?",
+                "Resumes every process of the container.",
+                lambda: self._run(
+                    "unpause", container, {},
+                    lambda: actions.unpause_container(engine.api, container.id),
+                    f"Unpaused {_label(container)}.",
+                ),
+            )
+            return
+        self._confirm(
+            "Pause container",
+            f"Pause container {_label(container)}?",
+            "Freezes every process of the container until it is unpaused; connections stay open.",
+            lambda: self._run(
+                "pause", container, {},
+                lambda: actions.pause_container(engine.api, container.id),
+                f"Paused {_label(container)}.",
+            ),
+        )
+
+    def restart(self, container: Container | None) -> None:
+        """Ask to restart the container, then restart it."""
+        engine = self._ready("restart", container)
+        if engine is None or container is None:
+            return
+        timeout = actions.stop_timeout(container.inspect)
+        self._confirm(
+            "Restart container",
+            f"Restart container {_label(container)}?",
+            f"Sends SIGTERM, then SIGKILL after {timeout} s, then starts it again.",
+            lambda: self._run(
+                "restart", container, {"timeout": timeout},
+                lambda: actions.restart_container(engine.api, container.id, timeout),
+                f"Restarted {_label(container)}.",
+            ),
+        )
+
+    def disconnect(self, container: Container | None) -> None:
+        """Ask which network to leave, confirm, then disconnect the container from it."""
+        engine = self._ready("disconnect", container)
+        if engine is None or container is None:
+            return
+        networks = actions.connected_networks(container.inspect)
+        if not networks:
+            self._notify(f"{_label(container)} is not connected to any network.", severity="warning")
+            return
+
+        def picked(network: str | None) -> None:
+            if network is None:
+                return
+            self._confirm(
+                "Disconnect container",
+                f"Disconnect container {_label(container)} from network {network}?",
+                f"The container loses its interface and address on {network}; it keeps running.",
+                lambda: self._run(
+                    "disconnect", container, {"network": network},
+                    lambda: actions.disconnect_network(engine.api, container.id, network),
+                    f"Disconnected {_label(container)} from {network}.",
+                ),
+            )
+
+        self.app.push_screen(NetworkPickerScreen(_label(container), networks), picked)
+
+    def isolate(self, container: Container | None) -> None:
+        """Ask to disconnect the container from every network, then do it."""
+        engine = self._ready("isolate", container)
+        if engine is None or container is None:
+            return
+        networks = actions.connected_networks(container.inspect)
+        if not networks:
+            self._notify(f"{_label(container)} is not connected to any network.", severity="warning")
+            return
+
+        def work() -> str:
+            left = actions.isolate_container(engine.api, container.id)
+            return f"Isolated {_label(container)}: disconnected from {', '.join(left) or 'no network'}."
+
+        self._confirm(
+            "Isolate container",
+            f"Isolate container {_label(container)}?",
+            f"Disconnects it from every network: {', '.join(networks)}. It keeps running with no network.",
+            lambda: self._run("isolate", container, {"networks": networks}, work, None),
+        )
+
+    def commit(self, container: Container | None) -> None:
+        """Ask to commit the container to a labelled forensic image, then commit it."""
+        engine = self._ready("commit", container)
+        if engine is None or container is None:
+            return
+        moment = datetime.now(UTC)
+        reference = f"{actions.forensic_repository(container.name)}:{actions.forensic_tag(moment)}"
+        paused_note = "It stays paused." if container.state == "paused" else "It is paused while the commit runs."
+
+        def work() -> str:
+            image = actions.commit_forensic_image(engine.api, container.id, container.name, current_user(), moment)
+            return f"Committed {_label(container)} to {image.reference}."
+
+        self._confirm(
+            "Forensic commit",
+            f"Commit container {_label(container)} to image {reference}?",
+            f"Saves its filesystem changes as a labelled image. {paused_note}",
+            lambda: self._run("commit", container, {"image": reference}, work, None),
+        )
+
+    def show_logs(self, container: Container | None) -> None:
+        """Open the log viewer on the container: the last lines, then new ones as they come."""
+        engine = self._ready("show_logs", container)
+        if engine is None or container is None:
+            return
+        self.app.push_screen(LogScreen(engine.api, container.inspect, tail=self.log_tail))
+
+    def export_logs(self, container: Container | None) -> None:
+        """Export the container's whole log to a file in the export directory, with a sidecar."""
+        engine = self._ready("export_logs", container)
+        if engine is None or container is None:
+            return
+        LogExportJob(self, engine, container).start()
+
+    # -- running and reporting ------------------------------------------------------------
+
+    def _confirm(self, title: str, question: str, effect: str, on_yes: Callable[[], None]) -> None:
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                on_yes()
+
+        self.app.push_screen(ConfirmScreen(title, question, effect), answered)
+
+    def _run(
+        self,
+        action: str,
+        container: Container,
+        params: dict[str, Any],
+        work: Callable[[], object],
+        success: str | None,
+    ) -> None:
+        """Run `work` in a thread worker, audit the attempt, notify and refresh the row."""
+
+        def in_thread() -> None:
+            error: str | None = None
+            message = success
+            try:
+                result = work()
+                if isinstance(result, str):
+                    message = result
+            except ActionError as failure:
+                error = str(failure)
+            except Exception as failure:  # noqa: BLE001 - any failure is reported, never crashes the UI
+                log.exception("%s on container %s failed", action, container.id)
+                error = f"{action} failed: {failure}"
+            self.record(action, container, params, error)
+            self.app.call_from_thread(self._finish, container, message, error)
+
+        self.app.run_worker(in_thread, name=f"remediation:{action}", group="remediation", thread=True,
+                            exit_on_error=False)
+
+    def record(self, action: str, container: Container, params: dict[str, Any], error: str | None) -> None:
+        """Append the attempt to the audit log; tell the user when the log cannot be written."""
+        engine = self._engine()
+        endpoint = str(engine.endpoint.display) if engine is not None else ""
+        try:
+            self.audit_log.record(
+                action=action,
+                target={"kind": "container", "id": container.id, "name": container.name},
+                endpoint=endpoint,
+                params=params,
+                error=error,
+            )
+        except OSError as failure:
+            log.error("cannot write the audit log %s: %s", self.audit_log.path, failure)
+            self.app.call_from_thread(
+                self._notify, f"The audit log {self.audit_log.path} could not be written: {failure}", "error"
+            )
+
+    def _finish(self, container: Container, message: str | None, error: str | None) -> None:
+        if error:
+            self._notify(error, severity="error")
+        elif message:
+            self._notify(message)
+        refresh = getattr(self.app, "refresh_object", None)
+        if callable(refresh):
+            refresh("container", container.id)
+
+    def _notify(self, message: str, severity: str = "information") -> None:
+        # Messages quote engine data (names, errors), so they are never parsed as markup.
+        self.app.notify(message, severity=severity, markup=False)
+
+
+class LogExportJob:
+    """One running log export: a thread worker, a delayed progress dialog and a cancel flag."""
+
+    def __init__(self, remediation: Remediation, engine: Any, container: Container) -> None:
+        self.remediation = remediation
+        self.app = remediation.app
+        self.engine = engine
+        self.container = container
+        self.cancel = threading.Event()
+        self.progress_screen: ExportProgressScreen | None = None
+        self.done = False
+        self._last_progress = 0.0
+
+    def start(self) -> None:
+        """Start the export and schedule the progress dialog for a long one."""
+        self.app.set_timer(PROGRESS_DELAY_SECONDS, self._show_progress)
+        self.app.run_worker(self._export, name="remediation:export_logs", group="remediation", thread=True,
+                            exit_on_error=False)
+
+    def _show_progress(self) -> None:
+        if self.done:
+            return
+        self.progress_screen = ExportProgressScreen(_label(self.container), self.cancel.set)
+        self.app.push_screen(self.progress_screen)
+
+    def _progress(self, byte_count: int) -> None:
+        now = time.monotonic()
+        if now - self._last_progress < PROGRESS_INTERVAL_SECONDS:
+            return
+        self._last_progress = now
+        self.app.call_from_thread(self._update_progress, byte_count)
+
+    def _update_progress(self, byte_count: int) -> None:
+        if self.progress_screen is not None and self.progress_screen.is_mounted:
+            self.progress_screen.show_progress(byte_count)
+
+    def _export(self) -> None:
+        directory = self.remediation.export_dir
+        params: dict[str, Any] = {"directory": str(directory)}
+        error: str | None = None
+        result: LogExport | None = None
+        try:
+            inspect = actions.inspect_container(self.engine.api, self.container.id)
+            result = export_logs(self.engine.api, inspect, directory, cancel=self.cancel, progress=self._progress)
+            params.update({"file": result.path.name, "bytes": result.byte_count, "sha256": result.sha256})
+        except ExportCancelled:
+            error = "cancelled by the user; no file was written"
+        except ActionError as failure:
+            error = str(failure)
+        except OSError as failure:
+            error = f"Cannot write the log export in {directory}: {failure.strerror or failure}"
+        self.remediation.record("export_logs", self.container, params, error)
+        self.app.call_from_thread(self._finish, result, error)
+
+    def _finish(self, result: LogExport | None, error: str | None) -> None:
+        self.done = True
+        if self.progress_screen is not None and self.progress_screen.is_mounted:
+            self.progress_screen.dismiss()
+        if error:
+            severity = "warning" if self.cancel.is_set() else "error"
+            self.remediation._notify(f"Log export of {_label(self.container)}: {error}", severity)
+            return
+        assert result is not None
+        self.remediation._notify(
+            f"Exported {format_bytes(result.byte_count)} of logs of {_label(self.container)} to {result.path}"
+        )
+
+
+def _label(container: Container) -> str:
+    """Return `name (short id)`, how every message names a container."""
+    return f"{container.name} ({container.short_id})"
+
+
+__all__ = ["Remediation", "VERBS"]
