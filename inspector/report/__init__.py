@@ -1,0 +1,21 @@
+"""Reports of a scan: the JSON document every format starts from, and table, SARIF and Markdown renderers."""
+
+from inspector.report.json import render_json
+from inspector.report.markdown import render_markdown
+from inspector.report.model import REPORT_SCHEMA, build_report, summarize, worst_unwaived
+from inspector.report.sarif import build_sarif, render_sarif
+from inspector.report.table import build_rules_table, print_table, render_table
+
+__all__ = [
+    "REPORT_SCHEMA",
+    "build_report",
+    "build_rules_table",
+    "build_sarif",
+    "print_table",
+    "render_json",
+    "render_markdown",
+    "render_sarif",
+    "render_table",
+    "summarize",
+    "worst_unwaived",
+]

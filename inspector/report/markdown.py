@@ -1,0 +1,81 @@
+"""The Markdown report, for a pull-request comment: a summary table and findings by severity."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from inspector.model.findings import SEVERITIES_WORST_FIRST
+from inspector.report.text import clean
+
+# Inline Markdown syntax characters; a backslash makes each literal. `-`, `+` and `.` are left alone:
+# they only start a list at the beginning of a line, and engine text never starts one here.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#!|~])")
+# Severities whose findings stay expanded; the others fold into <details> to keep comments short.
+_EXPANDED = ("critical", "high")
+
+
+def escape_markdown(value: Any) -> str:
+    """Return engine text safe inside a Markdown table cell: one line, no HTML, no Markdown syntax."""
+    text = clean(value)
+    # Entities first, so the `&` of an entity is not escaped again; `<` can then open no HTML tag.
+    text = html.escape(text, quote=False)
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
+def _findings_table(findings: list[dict[str, Any]], waived: bool) -> list[str]:
+    header = "| Rule | Object | Message |" if not waived else "| Rule | Object | Message | Waiver |"
+    lines = [header, "|---|---|---|" + ("---|" if waived else "")]
+    for finding in findings:
+        cells = [
+            f"`{finding['rule']}`",
+            f"{finding['kind']} {escape_markdown(finding['object_name'])}",
+            escape_markdown(finding["message"]),
+        ]
+        if waived:
+            cells.append(escape_markdown(finding["waiver_reason"] or ""))
+        elif finding["waiver_reason"]:
+            # An expired waiver: say so next to the message, since it no longer hides the finding.
+            cells[2] += f" (waiver {escape_markdown(finding['waiver_reason'])})"
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    """Render a report built by `build_report` as GitHub-flavoured Markdown."""
+    host = report["host"]
+    counts = report["counts"]
+    summary = report["summary"]
+    findings = report["findings"]
+    waived = [finding for finding in findings if finding["waived"]]
+    open_findings = [finding for finding in findings if not finding["waived"]]
+
+    lines = [
+        f"## dsc-tui scan of {escape_markdown(host['name'] or host['endpoint'])}",
+        "",
+        f"Docker {escape_markdown(host['server_version'])} (API {escape_markdown(host['api_version'])}) "
+        f"at {escape_markdown(host['endpoint'])}, scanned {report['generated_at']}: "
+        f"{counts['containers']} containers, {counts['images']} images, "
+        f"{counts['networks']} networks, {counts['secrets']} secrets.",
+        "",
+        "| Severity | Findings |",
+        "|---|---:|",
+    ]
+    lines += [f"| {severity.value.capitalize()} | {summary[severity.value]} |" for severity in SEVERITIES_WORST_FIRST]
+    lines.append(f"| Waived | {len(waived)} |")
+
+    if not findings:
+        lines += ["", "No findings."]
+    for severity in SEVERITIES_WORST_FIRST:
+        group = [finding for finding in open_findings if finding["severity"] == severity.value]
+        if not group:
+            continue
+        title = f"{severity.value.capitalize()} ({len(group)})"
+        if severity.value in _EXPANDED:
+            lines += ["", f"### {title}", "", *_findings_table(group, waived=False)]
+        else:
+            lines += ["", f"<details><summary>{title}</summary>", "", *_findings_table(group, waived=False), "", "</details>"]
+    if waived:
+        lines += ["", f"<details><summary>Waived ({len(waived)})</summary>", "", *_findings_table(waived, waived=True), "", "</details>"]
+    return "\n".join(lines) + "\n"
