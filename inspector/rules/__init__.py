@@ -1,1 +1,20 @@
 """The checklist: rules evaluated on a HostSnapshot, pure functions with no I/O."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+# Importing the rule modules registers their checks.
+from inspector.rules import container, container_config, container_network  # noqa: F401
+from inspector.rules.catalogue import RULES, Rule, all_rules
+from inspector.model.findings import Finding
+from inspector.model.objects import HostSnapshot
+from inspector.rules.registry import evaluate_registered
+
+
+def evaluate_rules(snapshot: HostSnapshot, now: datetime | None = None) -> list[Finding]:
+    """Return every finding on the snapshot, worst first; `now` defaults to the snapshot's collection time."""
+    return evaluate_registered(snapshot, now)
+
+
+__all__ = ["RULES", "Rule", "all_rules", "evaluate_rules"]
