@@ -1,0 +1,342 @@
+"""The dsc-tui application: wires the source, the panes, the bindings and the remediation hooks."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+
+from inspector.model import Container, ObjectKind
+from inspector.tui import navigation
+from inspector.tui.commands import InspectorCommands
+from inspector.tui.feed import SourceFeed
+from inspector.tui.messages import EngineChanged, EngineUnreachable, EventStreamState, ResultReady
+from inspector.tui.paths import demo_capture_path, stylesheet_paths
+from inspector.tui.source import CaptureSource, LiveSource, Source
+from inspector.tui.state import ScanResult
+from inspector.tui.widgets.banner import ConnectionBanner
+from inspector.tui.widgets.overview import OverviewPane
+from inspector.tui.widgets.resource_pane import ResourcePane
+from inspector.tui.widgets.secrets_pane import SecretsPane
+from inspector.tui.widgets.status_header import StatusHeader
+
+log = logging.getLogger(__name__)
+
+PANES = ("overview", "containers", "images", "networks", "secrets", "findings")
+PANE_TITLES = {
+    "overview": "1 Overview",
+    "containers": "2 Containers",
+    "images": "3 Images",
+    "networks": "4 Networks",
+    "secrets": "5 Secrets",
+    "findings": "6 Findings",
+}
+FULL_REFRESH_SECONDS = 30.0
+
+# Remediation hooks: binding key, action (`action_container_<name>` calls `Remediation.<name>`), description.
+CONTAINER_ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("s", "stop", "Stop container"),
+    ("p", "pause", "Pause/unpause container"),
+    ("r", "restart", "Restart container"),
+    ("l", "logs", "Container logs"),
+    ("d", "disconnect", "Disconnect from a network"),
+    ("i", "isolate", "Isolate from all networks"),
+    ("e", "export_logs", "Export logs"),
+    ("c", "commit", "Forensic commit"),
+)
+
+
+class InspectorApp(App[int]):
+    """Panes for the checklist, containers, images, networks, secrets and findings of one host."""
+
+    TITLE = "dsc-tui"
+    CSS_PATH: ClassVar[list[str | Path]] = stylesheet_paths()  # type: ignore[assignment]
+    COMMANDS = App.COMMANDS | {InspectorCommands}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("slash", "filter", "Filter", id="app.filter"),
+        Binding("escape", "back", "Back", show=False, id="app.back"),
+        Binding("o", "cycle_sort", "Sort", id="app.sort"),
+        Binding("ctrl+r", "refresh", "Refresh", show=False, id="app.refresh"),
+        Binding("m", "open_demo", "Open demo", id="app.demo"),
+        *(Binding(str(number), f"show_pane('{pane}')", PANE_TITLES[pane][2:], show=False, id=f"app.pane.{pane}")
+          for number, pane in enumerate(PANES, start=1)),
+        *(Binding(key, f"container_{action}", description, show=False, id=f"container.{action}")
+          for key, action, description in CONTAINER_ACTIONS),
+    ]
+
+    def __init__(
+        self,
+        source: Source,
+        *,
+        config: Any = None,
+        audit_log: Path | None = None,
+        read_only: bool = False,
+        clock: Callable[[], datetime] | None = None,
+        full_refresh_seconds: float = FULL_REFRESH_SECONDS,
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.config = config
+        self.audit_log = audit_log
+        self.read_only = read_only or source.read_only
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.full_refresh_seconds = full_refresh_seconds
+        self.result: ScanResult | None = None
+        self.connection = "connecting" if source.live else "offline"
+        self.last_success: datetime | None = None
+        self.feed = SourceFeed(source, self.clock, config)
+        self.remediation: Any = None
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="status-header")
+        yield ConnectionBanner(id="banner")
+        with TabbedContent(initial="overview", id="panes"):
+            with TabPane(PANE_TITLES["overview"], id="overview"):
+                yield OverviewPane(id="overview-pane")
+            for pane in ("containers", "images", "networks"):
+                with TabPane(PANE_TITLES[pane], id=pane):
+                    yield ResourcePane(pane, id=f"{pane}-pane")
+            with TabPane(PANE_TITLES["secrets"], id="secrets"):
+                yield SecretsPane(id="secrets-view")
+            with TabPane(PANE_TITLES["findings"], id="findings"):
+                yield ResourcePane("findings", id="findings-pane")
+        yield Input(placeholder="filter: name, image, rule id or severity; enter keeps it, esc clears",
+                    id="filter")
+        yield Static("", id="filter-status")
+        yield Footer()
+        yield self.feed
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.query_one("#filter-status", Static).display = False
+        self._show_header()
+        self.remediation = navigation.create_remediation(self)
+        self.feed.refresh_all()
+        self.feed.start_events()
+        self.set_interval(self.full_refresh_seconds, self.feed.refresh_all, name="full-refresh")
+        self.call_after_refresh(self._focus_active_table)
+
+    # --- data -----------------------------------------------------------------------------
+
+    def on_result_ready(self, message: ResultReady) -> None:
+        self.result = message.result
+        self.feed.result = message.result
+        self.last_success = message.result.snapshot.collected_at
+        if self.source.live:
+            self.connection = "connected"
+        self.query_one(ConnectionBanner).clear()
+        self.query_one("#panes").remove_class("-stale")
+        self.query_one(OverviewPane).show_result(message.result)
+        for pane in self.resource_panes():
+            pane.show_result(message.result)
+        self.query_one(SecretsPane).show_result(message.result)
+        self._show_header()
+
+    def on_engine_unreachable(self, message: EngineUnreachable) -> None:
+        self.connection = "disconnected" if self.result is not None else "no-engine"
+        self._show_connection_problem(message.error)
+
+    def on_event_stream_state(self, message: EventStreamState) -> None:
+        if message.connected:
+            if self.connection != "connected":
+                # The engine is back (or answered for the first time): heal the view with a full refresh.
+                self.feed.refresh_all()
+            return
+        self.connection = "disconnected" if self.result is not None else "no-engine"
+        self._show_connection_problem(message.error or "the event stream closed")
+
+    def on_engine_changed(self, message: EngineChanged) -> None:
+        if self.result is not None:
+            self.feed.handle_change(message.change)
+
+    def _show_connection_problem(self, error: str) -> None:
+        banner = self.query_one(ConnectionBanner)
+        if self.result is None:
+            banner.show_no_engine(self.source.endpoint_label, error, demo_available=demo_capture_path().is_file())
+        else:
+            banner.show_disconnected(self.source.endpoint_label, error, self.last_success)
+            self.query_one("#panes").add_class("-stale")
+        self._show_header()
+
+    def _show_header(self) -> None:
+        host = self.result.snapshot.host if self.result else None
+        engine_version = f"{host.server_version} (API {host.api_version})" if host and host.server_version else ""
+        self.query_one(StatusHeader).show(
+            endpoint=self.source.endpoint_label,
+            context=self.source.context_label or "",
+            engine_version=engine_version,
+            connection=self.connection,
+            counts=self.result.counts_by_severity() if self.result else {},
+        )
+
+    def refresh_object(self, kind: ObjectKind | str, object_id: str) -> None:
+        """Read one object again through the source and update the panes (used after an action)."""
+        self.feed.queue_refresh(kind, object_id)
+
+    # --- panes and selection --------------------------------------------------------------
+
+    def resource_panes(self) -> list[ResourcePane]:
+        """Return the panes with a resource table, the findings pane included."""
+        return list(self.query(ResourcePane))
+
+    @property
+    def active_pane(self) -> str:
+        """The id of the visible pane."""
+        return self.query_one("#panes", TabbedContent).active or "overview"
+
+    def active_resource_pane(self) -> ResourcePane | None:
+        """Return the visible pane's `ResourcePane`, or None on the overview."""
+        return navigation.resource_pane_for(self, self.active_pane)
+
+    def selected_container(self) -> Container | None:
+        """Return the highlighted container, from the containers pane or a finding about a container."""
+        pane = self.active_resource_pane()
+        row = pane.table.highlighted_row() if pane else None
+        if row is None or row.kind is not ObjectKind.CONTAINER or self.result is None:
+            return None
+        item = self.result.find_object(ObjectKind.CONTAINER, row.object_id)
+        return item if isinstance(item, Container) else None
+
+    def _focus_active_table(self) -> None:
+        navigation.focus_active_table(self)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.query_one("#filter", Input).display = False
+        navigation.show_filter_status(self)
+        self.call_after_refresh(self._focus_active_table)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        navigation.open_selected_row(self, event)
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_show_pane(self, pane: str) -> None:
+        """Switch to a pane by id."""
+        if pane in PANES:
+            self.query_one("#panes", TabbedContent).active = pane
+
+    def action_help(self) -> None:
+        """Show every key binding."""
+        navigation.show_help(self)
+
+    def action_filter(self) -> None:
+        """Open the filter box for the visible pane."""
+        navigation.open_filter(self)
+
+    def action_back(self) -> None:
+        """Clear the filter if one is set, else return to the overview."""
+        navigation.go_back(self)
+
+    def action_cycle_sort(self) -> None:
+        """Sort the visible table by the next order: severity, name, finding count."""
+        navigation.cycle_sort(self)
+
+    def action_refresh(self) -> None:
+        """Reload everything from the source now."""
+        self.feed.refresh_all()
+
+    def action_open_demo(self) -> None:
+        """Replace an unreachable engine with the bundled demo capture."""
+        if self.connection == "connected" or not self.source.live:
+            self.notify("The demo capture opens only when no engine answers.", markup=False)
+            return
+        self.feed.stop_events()
+        self.source.close()
+        self.source = CaptureSource(demo_capture_path(), label="demo capture")
+        self.read_only = True
+        self.connection = "offline"
+        self.feed.source = self.source
+        self.remediation = navigation.create_remediation(self)
+        self.feed.refresh_all()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            navigation.apply_filter(self, event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            navigation.keep_filter(self)
+
+    def run_container_action(self, method: str) -> None:
+        """Call `self.remediation.<method>(container)` on the selected container."""
+        navigation.run_container_action(self, method)
+
+    def action_container_stop(self) -> None:
+        """Stop the selected container."""
+        self.run_container_action("stop")
+
+    def action_container_pause(self) -> None:
+        """Pause the selected container, or unpause it when it is paused."""
+        self.run_container_action("pause")
+
+    def action_container_restart(self) -> None:
+        """Restart the selected container."""
+        self.run_container_action("restart")
+
+    def action_container_logs(self) -> None:
+        """Show the selected container's logs."""
+        self.run_container_action("logs")
+
+    def action_container_disconnect(self) -> None:
+        """Disconnect the selected container from a network."""
+        self.run_container_action("disconnect")
+
+    def action_container_isolate(self) -> None:
+        """Disconnect the selected container from every network."""
+        self.run_container_action("isolate")
+
+    def action_container_export_logs(self) -> None:
+        """Export the selected container's logs to a file."""
+        self.run_container_action("export_logs")
+
+    def action_container_commit(self) -> None:
+        """Commit a forensic image of the selected container."""
+        self.run_container_action("commit")
+
+
+def build_source(args: argparse.Namespace) -> Source:
+    """Return the source `args` ask for: the demo capture, a capture file, or the live engine."""
+    if getattr(args, "demo", False):
+        return CaptureSource(demo_capture_path(), label="demo capture")
+    snapshot = getattr(args, "snapshot", None)
+    if snapshot is not None:
+        return CaptureSource(Path(snapshot))
+    return LiveSource(
+        host=getattr(args, "host", None),
+        context=getattr(args, "context", None),
+        timeout=getattr(args, "timeout", 5.0) or 5.0,
+        read_only=bool(getattr(args, "read_only", False)),
+    )
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    """Run the TUI as `args` ask and return its exit code; a bad capture or config is a one-line error."""
+    from inspector.config import load_config
+
+    config = load_config(getattr(args, "config", None))
+    source = build_source(args)
+    if isinstance(source, CaptureSource):
+        source.load_snapshot()  # a missing or invalid capture file ends here with exit code 2
+    app = InspectorApp(
+        source,
+        config=config,
+        audit_log=getattr(args, "audit_log", None),
+        read_only=bool(getattr(args, "read_only", False)),
+    )
+    try:
+        app.run()
+    finally:
+        source.close()
+    return app.return_code or 0

@@ -1,0 +1,152 @@
+"""The workers that read from the source: full refreshes, single-object refreshes and the event stream.
+
+`SourceFeed` is an invisible widget so its thread workers belong to the DOM; it never touches
+other widgets and reports only through messages to the app.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from textual import work
+from textual.widget import Widget
+from textual.worker import Worker, WorkerState
+
+from inspector.engine.events import EngineChange, EventWatcher
+from inspector.errors import DscError
+from inspector.model import ObjectKind
+from inspector.tui.messages import EngineChanged, EngineUnreachable, EventStreamState, ResultReady
+from inspector.tui.source import Source
+from inspector.tui.state import ScanResult, evaluate, replace_object
+
+log = logging.getLogger(__name__)
+
+# Object kinds a change can refresh on its own; a secret or service change reloads everything,
+# because the engine offers no single-object read for them through the collector.
+SINGLE_REFRESH_KINDS = {"container": ObjectKind.CONTAINER, "image": ObjectKind.IMAGE, "network": ObjectKind.NETWORK}
+
+
+class SourceFeed(Widget):
+    """Owns the thread workers that read the source and posts `ResultReady` and friends to the app."""
+
+    DEFAULT_CSS = "SourceFeed { display: none; }"
+
+    def __init__(self, source: Source, clock: Callable[[], datetime], config: Any = None) -> None:
+        super().__init__()
+        self.source = source
+        self.clock = clock
+        self.config = config
+        self.result: ScanResult | None = None
+        self._pending: dict[tuple[ObjectKind, str], None] = {}
+        self._pending_lock = threading.Lock()
+        self._draining = False
+        self._watcher: EventWatcher | None = None
+
+    # --- full refresh ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="full-refresh")
+    def refresh_all(self) -> None:
+        """Collect a full snapshot and evaluate it; report failure as `EngineUnreachable`."""
+        try:
+            snapshot = self.source.load_snapshot()
+        except DscError as error:
+            log.warning("full refresh failed: %s", error)
+            self.app.post_message(EngineUnreachable(str(error)))
+            return
+        result = evaluate(snapshot, self.clock(), self.config)
+        self.app.post_message(ResultReady(result, full=True))
+
+    # --- single-object refresh ------------------------------------------------------------
+
+    def queue_refresh(self, kind: ObjectKind | str, object_id: str) -> None:
+        """Queue one object for refresh; a single worker drains the queue and re-evaluates once per batch."""
+        with self._pending_lock:
+            self._pending[(ObjectKind(kind), object_id)] = None
+        if not self._draining:
+            self._draining = True
+            self.drain_refreshes()
+
+    def _take_pending(self) -> list[tuple[ObjectKind, str]]:
+        with self._pending_lock:
+            batch = list(self._pending)
+            self._pending.clear()
+        return batch
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="object-refresh")
+    def drain_refreshes(self) -> None:
+        """Refresh queued objects until the queue is empty, posting one result per batch."""
+        while batch := self._take_pending():
+            base = self.result
+            if base is None:
+                return
+            snapshot = base.snapshot
+            for kind, object_id in batch:
+                try:
+                    item = self.source.refresh_object(kind, object_id)
+                except DscError as error:
+                    log.warning("refreshing %s %s failed: %s", kind.value, object_id[:12], error)
+                    self.app.post_message(EngineUnreachable(str(error)))
+                    return
+                # An image event may name a reference (`busybox:1.36`); the snapshot is keyed by the id.
+                snapshot = replace_object(snapshot, kind, item.id if item is not None else object_id, item)
+            result = evaluate(snapshot, self.clock(), self.config)
+            self.result = result
+            self.app.post_message(ResultReady(result, full=False))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "object-refresh" and event.state in (
+            WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED
+        ):
+            self._draining = False
+            if event.state is WorkerState.ERROR:
+                log.error("object refresh failed", exc_info=worker.error)
+            if self._pending and self.result is not None:
+                self._draining = True
+                self.drain_refreshes()
+        elif event.state is WorkerState.ERROR:
+            log.error("%s worker failed", worker.group, exc_info=worker.error)
+            self.app.post_message(EngineUnreachable(f"{worker.group} failed: {worker.error}"))
+
+    # --- events ---------------------------------------------------------------------------
+
+    def start_events(self) -> None:
+        """Start watching the source's events, if it has any."""
+        if self.source.live:
+            self.watch_events()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="events")
+    def watch_events(self) -> None:
+        """Run the event watcher until `stop_events()`."""
+        watcher = self.source.event_watcher(self._on_change, self._on_connection)
+        if watcher is None:
+            return
+        self._watcher = watcher
+        watcher.run()
+
+    def stop_events(self) -> None:
+        """Stop the event watcher; its thread ends when the stream closes."""
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
+
+    def _on_change(self, change: EngineChange) -> None:
+        self.app.post_message(EngineChanged(change))
+
+    def _on_connection(self, connected: bool, error: str | None) -> None:
+        self.app.post_message(EventStreamState(connected, error))
+
+    def handle_change(self, change: EngineChange) -> None:
+        """Refresh the object a change names, or everything for secrets and services."""
+        kind = SINGLE_REFRESH_KINDS.get(change.kind)
+        if kind is None:
+            self.refresh_all()
+        else:
+            self.queue_refresh(kind, change.object_id)
+
+    def on_unmount(self) -> None:
+        self.stop_events()

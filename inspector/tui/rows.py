@@ -1,0 +1,174 @@
+"""Table columns and row cells for each pane, built from a scan result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+
+from inspector.model import Finding, ObjectKind, Severity
+from inspector.tui import attributes
+from inspector.tui.state import ScanResult, worst_severity
+from inspector.tui.text import SortableText, clean
+
+SeverityStyle = Callable[[Severity | None], Style]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row: the object it shows, its cells, and the text the filter matches against."""
+
+    key: str
+    kind: ObjectKind
+    object_id: str
+    cells: tuple[Text, ...]
+    search_text: str
+    severity_rank: int
+    finding_count: int
+    name: str
+
+    def signature(self) -> tuple[tuple[str, str], ...]:
+        """Return what a diff compares: each cell's text and style."""
+        return tuple((cell.plain, str(cell.style)) for cell in self.cells)
+
+
+COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "containers": (("severity", "Severity"), ("name", "Name"), ("image", "Image"), ("state", "State"),
+                   ("ports", "Ports"), ("networks", "Networks")),
+    "images": (("severity", "Severity"), ("name", "Image"), ("id", "ID"), ("size", "Size"), ("created", "Created"),
+               ("used", "Used by")),
+    "networks": (("severity", "Severity"), ("name", "Network"), ("driver", "Driver"), ("internal", "Internal"),
+                 ("attached", "Containers"), ("published", "Published by attached containers")),
+    "secrets": (("severity", "Severity"), ("name", "Secret"), ("created", "Created"), ("updated", "Updated"),
+                ("services", "Used by services")),
+    "findings": (("severity", "Severity"), ("rule", "Rule"), ("kind", "Kind"), ("object", "Object"),
+                 ("message", "Message")),
+}
+
+
+def _severity_cell(findings: tuple[Finding, ...], style_for: SeverityStyle) -> SortableText:
+    worst = worst_severity(findings)
+    active = sum(1 for f in findings if not f.waived)
+    label = f"{worst.value} ({active})" if worst else "ok"
+    rank = worst.rank if worst else -1
+    return SortableText(label, sort_value=(rank, active), style=style_for(worst))
+
+
+def _search_text(*parts: object) -> str:
+    return " ".join(clean(part) for part in parts).casefold()
+
+
+def _finding_terms(findings: tuple[Finding, ...]) -> list[str]:
+    return [term for f in findings for term in (f.rule, f.severity.value)]
+
+
+def _row(kind: ObjectKind, object_id: str, name: str, findings: tuple[Finding, ...], cells: list[Text],
+         search: list[object], key: str | None = None) -> Row:
+    worst = worst_severity(findings)
+    return Row(
+        key=key or object_id,
+        kind=kind,
+        object_id=object_id,
+        cells=tuple(cells),
+        search_text=_search_text(*search, *_finding_terms(findings)),
+        severity_rank=worst.rank if worst else -1,
+        finding_count=sum(1 for f in findings if not f.waived),
+        name=clean(name),
+    )
+
+
+def _text(value: object) -> Text:
+    return Text(clean(value), no_wrap=True, overflow="ellipsis")
+
+
+def container_rows(result: ScanResult, style_for: SeverityStyle) -> Iterator[Row]:
+    """Yield one row per container."""
+    for container in result.snapshot.containers:
+        findings = result.findings_for(ObjectKind.CONTAINER, container.id)
+        ports = ", ".join(str(p) for p in attributes.published_ports(container)) or "-"
+        networks = ", ".join(attributes.network_names(container)) or "-"
+        cells = [_severity_cell(findings, style_for), _text(container.name), _text(container.image),
+                 _text(container.state), _text(ports), _text(networks)]
+        yield _row(ObjectKind.CONTAINER, container.id, container.name, findings, cells,
+                   [container.name, container.image, container.state, container.short_id])
+
+
+def _image_users(result: ScanResult) -> dict[str, int]:
+    users: dict[str, int] = {}
+    for container in result.snapshot.containers:
+        users[container.image_id] = users.get(container.image_id, 0) + 1
+    return users
+
+
+def image_rows(result: ScanResult, style_for: SeverityStyle) -> Iterator[Row]:
+    """Yield one row per image."""
+    users = _image_users(result)
+    for image in result.snapshot.images:
+        findings = result.findings_for(ObjectKind.IMAGE, image.id)
+        count = users.get(image.id, 0)
+        cells = [_severity_cell(findings, style_for), _text(image.name), _text(image.short_id),
+                 _text(attributes.human_size(image.size)), _text(attributes.short_date(image.created)),
+                 _text(f"{count} container{'s' if count != 1 else ''}")]
+        yield _row(ObjectKind.IMAGE, image.id, image.name, findings, cells, [image.name, *image.tags, image.short_id])
+
+
+def network_rows(result: ScanResult, style_for: SeverityStyle) -> Iterator[Row]:
+    """Yield one row per network with what its attached containers publish."""
+    for network in result.snapshot.networks:
+        findings = result.findings_for(ObjectKind.NETWORK, network.id)
+        attached = attributes.containers_on_network(result.snapshot, network.id)
+        published = [
+            f"{container.name} {port}" for container in attached for port in attributes.published_ports(container)
+        ]
+        cells = [_severity_cell(findings, style_for), _text(network.name), _text(network.driver),
+                 _text("yes" if network.internal else "no"), _text(str(len(attached))),
+                 _text(", ".join(published) or "-")]
+        yield _row(ObjectKind.NETWORK, network.id, network.name, findings, cells,
+                   [network.name, network.driver, *(c.name for c in attached)])
+
+
+def secret_rows(result: ScanResult, style_for: SeverityStyle) -> Iterator[Row]:
+    """Yield one row per swarm secret."""
+    for secret in result.snapshot.secrets:
+        findings = result.findings_for(ObjectKind.SECRET, secret.id)
+        services = attributes.services_using_secret(result.snapshot, secret.id)
+        cells = [_severity_cell(findings, style_for), _text(secret.name),
+                 _text(attributes.short_date(secret.created_at)), _text(attributes.short_date(secret.updated_at)),
+                 _text(", ".join(services) or "none")]
+        yield _row(ObjectKind.SECRET, secret.id, secret.name, findings, cells, [secret.name, *services])
+
+
+def finding_key(finding: Finding) -> str:
+    """Return a row key that is unique per finding."""
+    return f"{finding.rule}|{finding.kind.value}|{finding.object_id}"
+
+
+def finding_rows(result: ScanResult, style_for: SeverityStyle) -> Iterator[Row]:
+    """Yield one row per finding; waived findings say so in the message column."""
+    for finding in result.findings:
+        severity = None if finding.waived else finding.severity
+        label = f"{finding.severity.value} (waived)" if finding.waived else finding.severity.value
+        cells = [SortableText(label, sort_value=(finding.severity.rank if not finding.waived else -1, 1),
+                              style=style_for(severity)),
+                 _text(finding.rule), _text(finding.kind.value), _text(finding.object_name), _text(finding.message)]
+        yield _row(finding.kind, finding.object_id, finding.object_name, (finding,), cells,
+                   [finding.rule, finding.severity.value, finding.object_name, finding.kind.value, finding.message],
+                   key=finding_key(finding))
+
+
+ROW_BUILDERS: dict[str, Callable[[ScanResult, SeverityStyle], Iterator[Row]]] = {
+    "containers": container_rows,
+    "images": image_rows,
+    "networks": network_rows,
+    "secrets": secret_rows,
+    "findings": finding_rows,
+}
+
+KIND_OF_PANE = {
+    "containers": ObjectKind.CONTAINER,
+    "images": ObjectKind.IMAGE,
+    "networks": ObjectKind.NETWORK,
+    "secrets": ObjectKind.SECRET,
+}

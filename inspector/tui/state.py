@@ -1,0 +1,107 @@
+"""What the panes show: one snapshot, its findings, and lookups from an object to its findings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from inspector.model import (
+    Container,
+    Finding,
+    Host,
+    HostSnapshot,
+    Image,
+    Network,
+    ObjectKind,
+    Secret,
+    Severity,
+)
+
+Resource = Container | Image | Network | Secret | Host
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """A snapshot with its findings after config (waivers, overrides, disabled rules) is applied."""
+
+    snapshot: HostSnapshot
+    findings: tuple[Finding, ...]
+    by_object: dict[tuple[str, str], tuple[Finding, ...]] = field(default_factory=dict)
+
+    def findings_for(self, kind: ObjectKind | str, object_id: str) -> tuple[Finding, ...]:
+        """Return the findings about one object, worst first."""
+        return self.by_object.get((ObjectKind(kind).value, object_id), ())
+
+    def counts_by_severity(self) -> dict[Severity, int]:
+        """Count unwaived findings per severity."""
+        counts = {severity: 0 for severity in Severity}
+        for finding in self.findings:
+            if not finding.waived:
+                counts[finding.severity] += 1
+        return counts
+
+    def find_object(self, kind: ObjectKind | str, object_id: str) -> Resource | None:
+        """Return the container, image, network, secret or host with this id, or None."""
+        return find_in_snapshot(self.snapshot, kind, object_id)
+
+
+_ATTRIBUTE_OF_KIND = {
+    ObjectKind.CONTAINER: "containers",
+    ObjectKind.IMAGE: "images",
+    ObjectKind.NETWORK: "networks",
+    ObjectKind.SECRET: "secrets",
+}
+
+
+def find_in_snapshot(snapshot: HostSnapshot, kind: ObjectKind | str, object_id: str) -> Resource | None:
+    """Return the object of `kind` with this id (the host for `host`), or None."""
+    kind = ObjectKind(kind)
+    if kind is ObjectKind.HOST:
+        return snapshot.host
+    items: list[Any] = getattr(snapshot, _ATTRIBUTE_OF_KIND[kind])
+    return next((item for item in items if item.id == object_id), None)
+
+
+def object_id_of(item: Resource) -> str:
+    """Return the id findings use for `item` (the engine id for the host)."""
+    return item.engine_id if isinstance(item, Host) else item.id
+
+
+def worst_severity(findings: tuple[Finding, ...] | list[Finding]) -> Severity | None:
+    """Return the worst severity among unwaived findings, or None."""
+    active = [f.severity for f in findings if not f.waived]
+    return max(active, key=lambda s: s.rank) if active else None
+
+
+def evaluate(snapshot: HostSnapshot, now: datetime, config: Any = None) -> ScanResult:
+    """Run the rules on `snapshot` and apply `config`; pure, so it runs in a worker thread."""
+    from inspector.rules import evaluate_rules
+
+    findings = list(evaluate_rules(snapshot, now))
+    if config is not None:
+        from inspector.config import apply_config
+
+        findings = list(apply_config(findings, config, snapshot, now.date()))
+    findings.sort(key=Finding.sort_key)
+
+    grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        grouped[(finding.kind.value, finding.object_id)].append(finding)
+    return ScanResult(
+        snapshot=snapshot,
+        findings=tuple(findings),
+        by_object={key: tuple(value) for key, value in grouped.items()},
+    )
+
+
+def replace_object(snapshot: HostSnapshot, kind: ObjectKind | str, object_id: str, item: Any) -> HostSnapshot:
+    """Return a copy of `snapshot` with one object replaced, added (new id) or removed (`item` None)."""
+    attribute = _ATTRIBUTE_OF_KIND[ObjectKind(kind)]
+    current: list[Any] = list(getattr(snapshot, attribute))
+    updated = [existing for existing in current if existing.id != object_id]
+    if item is not None:
+        position = next((i for i, existing in enumerate(current) if existing.id == object_id), len(updated))
+        updated.insert(position, item)
+    return snapshot.model_copy(update={attribute: updated})

@@ -1,0 +1,100 @@
+"""The overview pane: the checklist with pass, fail or manual per item, and the host's findings."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from inspector.model import ObjectKind
+from inspector.tui.state import ScanResult
+from inspector.tui.text import clean
+
+STATUS_CLASSES = {
+    "pass": "status--pass",
+    "fail": "status--fail",
+    "manual": "status--manual",
+    "not checkable": "status--manual",
+}
+CHECKLIST_COLUMNS = (
+    ("phase", "Phase"),
+    ("item", "Checklist item"),
+    ("status", "Status"),
+    ("objects", "Objects"),
+    ("findings", "Findings"),
+    ("note", "Rules / note"),
+)
+
+
+class OverviewPane(Vertical):
+    """The checklist table and the host findings under it."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "status--pass",
+        "status--fail",
+        "status--manual",
+        "severity--critical",
+        "severity--high",
+        "severity--medium",
+        "severity--low",
+        "severity--info",
+        "severity--none",
+    }
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.checklist = DataTable(cursor_type="row", id="checklist-table")
+        self.host_findings = Static(Text("Loading…"), id="host-findings")
+        self._items: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        yield self.checklist
+        yield self.host_findings
+
+    def on_mount(self) -> None:
+        for key, label in CHECKLIST_COLUMNS:
+            self.checklist.add_column(label, key=key)
+
+    def _style(self, name: str) -> object:
+        return self.get_component_rich_style(name, partial=True)
+
+    def show_result(self, result: ScanResult) -> None:
+        """Show the checklist evaluated on `result`'s findings, updating rows in place."""
+        from inspector.rules.checklist import evaluate_checklist
+
+        checklist = evaluate_checklist(list(result.findings))
+        with self.app.batch_update():
+            for entry in checklist:
+                item = entry.item
+                key = f"{item.phase}|{item.title}"
+                counted = entry.status not in ("manual",)
+                cells = [
+                    Text(item.phase),
+                    Text(item.title),
+                    Text(entry.status, style=self._style(STATUS_CLASSES.get(entry.status, "status--manual"))),
+                    Text(str(entry.affected_objects) if counted else "-", justify="right"),
+                    Text(str(entry.finding_count) if counted else "-", justify="right"),
+                    Text(item.note or ", ".join(item.rule_ids) or "-", no_wrap=True, overflow="ellipsis"),
+                ]
+                if key in self._items:
+                    for (column, _), cell in zip(CHECKLIST_COLUMNS, cells, strict=True):
+                        self.checklist.update_cell(key, column, cell)
+                else:
+                    self.checklist.add_row(*cells, key=key)
+                self._items[key] = entry
+        self.host_findings.update(self._host_text(result))
+
+    def _host_text(self, result: ScanResult) -> Text:
+        host_findings = [f for f in result.findings if f.kind is ObjectKind.HOST]
+        text = Text()
+        text.append(f"Host findings ({len(host_findings)})\n", style="bold")
+        if not host_findings:
+            text.append("  none\n")
+        for finding in host_findings:
+            severity = "none" if finding.waived else finding.severity.value
+            text.append(f"  {finding.severity.value:<8} ", style=self._style(f"severity--{severity}"))
+            text.append(f"{clean(finding.rule)}  {clean(finding.message)}\n")
+        return text

@@ -1,0 +1,68 @@
+"""A pane with a resource table on the left and the highlighted object's details on the right."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable
+
+from inspector.tui.rows import COLUMNS, ROW_BUILDERS, Row
+from inspector.tui.state import ScanResult
+from inspector.tui.widgets.detail import DetailPanel
+from inspector.tui.widgets.resource_table import ResourceTable
+
+
+class ResourcePane(Horizontal):
+    """The containers, images, networks, secrets or findings pane."""
+
+    class Selected(Message):
+        """Posted when the highlighted object changes (kind and id, or None when the table is empty)."""
+
+        def __init__(self, pane: ResourcePane, row: Row | None) -> None:
+            super().__init__()
+            self.pane = pane
+            self.row = row
+
+    def __init__(self, pane_name: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.pane_name = pane_name
+        name_column = "object" if pane_name == "findings" else "name"
+        self.table = ResourceTable(
+            COLUMNS[pane_name], name_column=name_column, id=f"{pane_name}-table", classes="resource-table"
+        )
+        self.detail = DetailPanel(id=f"{pane_name}-detail", classes="detail-panel")
+        self.result: ScanResult | None = None
+        self.filter_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield self.table
+        yield self.detail
+
+    def show_result(self, result: ScanResult) -> None:
+        """Diff the table against `result` (with the filter applied) and refresh the details."""
+        self.result = result
+        rows = ROW_BUILDERS[self.pane_name](result, self.table.severity_style)
+        needle = self.filter_text.casefold()
+        self.table.show_rows(row for row in rows if needle in row.search_text)
+        self._show_detail(self.table.highlighted_row())
+
+    def set_filter(self, text: str) -> None:
+        """Show only rows whose name, image, rule ids or severities contain `text`."""
+        self.filter_text = text
+        if self.result is not None:
+            self.show_result(self.result)
+
+    def _show_detail(self, row: Row | None) -> None:
+        item = self.result.find_object(row.kind, row.object_id) if (row and self.result) else None
+        self.detail.show_object(row.kind if (row and item) else None, item, self.result)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        row = self.table.highlighted_row()
+        self._show_detail(row)
+        self.post_message(self.Selected(self, row))
+
+    def on_resize(self) -> None:
+        # Narrow terminals stack the detail under the table rather than beside it.
+        self.set_class(self.size.width < 110, "-narrow")
