@@ -234,32 +234,37 @@ class LineAssembler:
         for stream, decoder in self._decoders.items():
             lines.extend(self._split(stream, decoder.decode(b"", final=True)))
             if self._pending.get(stream):
-                lines.append(self._take_line(stream, ""))
+                lines.append(self._take_line(stream))
         return lines
 
     def _split(self, stream: int, text: str) -> list[LogLine]:
         lines: list[LogLine] = []
-        pending = self._pending.setdefault(stream, [])
         start = 0
         while True:
             newline = text.find("\n", start)
+            self._append_pending(stream, text[start : len(text) if newline < 0 else newline], lines)
             if newline < 0:
-                break
-            lines.append(self._take_line(stream, text[start:newline]))
+                return lines
+            lines.append(self._take_line(stream))
             start = newline + 1
-        rest = text[start:]
-        while rest:
-            room = self.max_line_length - self._pending_length.get(stream, 0)
-            pending.append(rest[:room])
-            self._pending_length[stream] = self._pending_length.get(stream, 0) + len(rest[:room])
-            rest = rest[room:]
-            if self._pending_length[stream] >= self.max_line_length:
-                lines.append(self._take_line(stream, ""))
-        return lines
 
-    def _take_line(self, stream: int, tail: str) -> LogLine:
+    def _append_pending(self, stream: int, segment: str, lines: list[LogLine]) -> None:
+        pending = self._pending.setdefault(stream, [])
+        while True:
+            room = self.max_line_length - self._pending_length.get(stream, 0)
+            if len(segment) <= room:
+                if segment:
+                    pending.append(segment)
+                    self._pending_length[stream] = self._pending_length.get(stream, 0) + len(segment)
+                return
+            pending.append(segment[:room])
+            self._pending_length[stream] = self.max_line_length
+            lines.append(self._take_line(stream))
+            segment = segment[room:]
+
+    def _take_line(self, stream: int) -> LogLine:
         parts = self._pending.get(stream, [])
-        text = "".join(parts) + tail
+        text = "".join(parts)
         parts.clear()
         self._pending_length[stream] = 0
         timestamp = self._pending_timestamp.pop(stream, "")

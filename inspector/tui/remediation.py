@@ -1,8 +1,8 @@
 """Remediation from the keyboard: confirm, run a container action in a thread, audit, report.
 
 The app creates one `Remediation` and calls its verbs from its key actions:
-`stop`, `toggle_pause`, `restart`, `disconnect`, `isolate`, `commit`, `export_logs` and
-`show_logs`, each taking the selected `Container` (or None). `check_action(verb)` tells the
+`stop`, `toggle_pause` (alias `pause`), `restart`, `disconnect`, `isolate`, `commit`,
+`export_logs` and `show_logs` (alias `logs`), each taking the selected `Container` (or None). `check_action(verb)` tells the
 app whether a verb can run now, for its own `check_action` (so the footer dims the keys).
 """
 
@@ -32,6 +32,8 @@ STATE_CHANGING_VERBS = ("stop", "toggle_pause", "restart", "disconnect", "isolat
 READING_VERBS = ("export_logs", "show_logs")
 VERBS = STATE_CHANGING_VERBS + READING_VERBS
 
+DEFAULT_LOG_TAIL = 1000
+
 # An export shorter than this shows no progress dialog, only the final notification.
 PROGRESS_DELAY_SECONDS = 0.5
 PROGRESS_INTERVAL_SECONDS = 0.25
@@ -47,14 +49,16 @@ class Remediation:
         audit_log_path: Path | None = None,
         read_only: bool = False,
         export_dir: Path | None = None,
-        log_tail: int = 1000,
+        log_tail: int | None = None,
     ) -> None:
         self.app = app
         self.source = source
         self.audit_log = AuditLog(audit_log_path)
         self.read_only = read_only
         self.export_dir = Path(export_dir) if export_dir is not None else Path.cwd()
-        self.log_tail = log_tail
+        # `[logs] tail` from the app's config when the caller does not pass it.
+        config_tail = getattr(getattr(app, "config", None), "log_tail", None)
+        self.log_tail = log_tail or config_tail or DEFAULT_LOG_TAIL
 
     # -- availability ---------------------------------------------------------------------
 
@@ -230,6 +234,10 @@ class Remediation:
         if engine is None or container is None:
             return
         LogExportJob(self, engine, container).start()
+
+    # The app's key actions use these names for the same verbs.
+    pause = toggle_pause
+    logs = show_logs
 
     # -- running and reporting ------------------------------------------------------------
 
