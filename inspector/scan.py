@@ -1,0 +1,119 @@
+"""The `dsc-tui scan` and `dsc-tui rules` commands."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from inspector.capture import load_capture, write_private_file
+from inspector.config import Config, apply_config, load_config
+from inspector.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from inspector.model import Finding, HostSnapshot, Severity
+from inspector.report import (
+    build_report,
+    build_rules_table,
+    build_sarif,
+    print_table,
+    render_json,
+    render_markdown,
+    render_sarif,
+    render_table,
+)
+from inspector.rules import all_rules, evaluate_rules
+
+log = logging.getLogger(__name__)
+
+
+def _read_snapshot(args: argparse.Namespace) -> HostSnapshot:
+    snapshot_path: Path | None = getattr(args, "snapshot", None)
+    if snapshot_path is not None:
+        return load_capture(snapshot_path)
+
+    # Imported here so that a scan of a capture file does not load the Docker SDK.
+    from inspector.engine import collect_snapshot, open_engine
+
+    engine = open_engine(
+        host=getattr(args, "host", None),
+        context=getattr(args, "context", None),
+        timeout=getattr(args, "timeout", 5.0),
+    )
+    with engine:
+        return collect_snapshot(engine)
+
+
+def _warn_expired_waivers(config: Config, today: date) -> None:
+    for waiver in config.expired_waivers(today):
+        log.warning(
+            "waiver for %s on %r in %s expired on %s; its findings are reported again",
+            waiver.rule, waiver.target, config.path, waiver.expires,
+        )
+
+
+def _render(report_format: str, snapshot: HostSnapshot, findings: list[Finding], now: datetime, config: Config) -> str:
+    if report_format == "sarif":
+        sarif = build_sarif(snapshot, findings, now, all_rules(), config.severity)
+        return render_sarif(sarif)
+    report = build_report(snapshot, findings, now)
+    if report_format == "json":
+        return render_json(report)
+    if report_format == "markdown":
+        return render_markdown(report)
+    return render_table(report)
+
+
+def _write_report(path: Path, text: str) -> None:
+    # The same atomic write as a capture: a half-written report never replaces a complete one.
+    try:
+        write_private_file(path, text)
+    except OSError as error:
+        raise UsageError(f"cannot write report to {path}: {error.strerror or error}") from None
+
+
+def fails(findings: list[Finding], threshold: Severity) -> bool:
+    """Return whether an unwaived finding is at or above `threshold`."""
+    return any(not f.waived and f.severity.rank >= threshold.rank for f in findings)
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    """Scan the engine or a capture, print or write the report, and return the exit code."""
+    config = load_config(getattr(args, "config", None))
+    output: Path | None = getattr(args, "output", None)
+    if output is not None and str(output) == "-":
+        output = None
+    if output is not None and output.is_dir():
+        raise UsageError(f"cannot write report to {output}: it is a directory")
+
+    snapshot = _read_snapshot(args)
+    now = datetime.now(UTC)
+    # Rules judge ages (stale images, old secrets) at collection time, so a capture scanned later gives
+    # the same findings as the live scan it came from. Waivers expire by today's date.
+    findings = evaluate_rules(snapshot)
+    _warn_expired_waivers(config, now.date())
+    findings = apply_config(findings, config, snapshot, now.date())
+
+    report_format = getattr(args, "format", "table")
+    if output is not None:
+        _write_report(output, _render(report_format, snapshot, findings, now, config))
+    elif report_format == "table":
+        # Rich leaves out colour when stdout is not a terminal or NO_COLOR is set.
+        print_table(build_report(snapshot, findings, now), Console(highlight=False))
+    else:
+        sys.stdout.write(_render(report_format, snapshot, findings, now, config))
+        sys.stdout.flush()
+
+    fail_on = getattr(args, "fail_on", None)
+    if fail_on and fails(findings, Severity.parse(fail_on)):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    """Print the rule catalogue with the severities and disabled rules of the config, if any."""
+    config = load_config(getattr(args, "config", None))
+    Console(highlight=False).print(build_rules_table(all_rules(), config.severity, config.disabled))
+    return EXIT_OK
