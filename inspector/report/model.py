@@ -19,10 +19,10 @@ FINDING_KEYS = (
 
 
 def format_timestamp(moment: datetime) -> str:
-    """Return `moment` as an ISO 8601 UTC timestamp with a `Z` suffix; a naive time is taken as UTC."""
+    """Return `moment` as an ISO 8601 UTC timestamp to the second with a `Z` suffix (naive means UTC)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:

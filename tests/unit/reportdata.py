@@ -18,7 +18,7 @@ from inspector.model import Container, Finding, Host, HostSnapshot, Image, Netwo
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 REPORT_FIXTURES = FIXTURES / "report"
 SARIF_SCHEMA = FIXTURES / "sarif-schema-2.1.0.json"
-SCANNED_AT = datetime(2026, 12, 4, 19, 40, 5, tzinfo=UTC)
+SCANNED_AT = datetime(2026, 12, 4, 19, 40, 5, 250000, tzinfo=UTC)
 
 
 def load_json(name: str) -> Any:
