@@ -11,6 +11,9 @@ import os
 import docker
 import pytest
 
+from inspector.engine import open_engine
+from inspector.lab import LabFleet, lab_up
+
 BASE_IMAGE = os.environ.get("DSC_BASE_IMAGE", "busybox:1.36")
 
 
@@ -40,3 +43,15 @@ def base_image(docker_client: docker.DockerClient) -> str:
     except docker.errors.ImageNotFound:
         pytest.fail(f"base image {BASE_IMAGE} is missing: run scripts/test, which imports it")
     return BASE_IMAGE
+
+
+@pytest.fixture(scope="session")
+def lab_fleet(docker_client: docker.DockerClient, base_image: str) -> LabFleet:
+    """The lab fleet with its swarm secret and service, brought up once per session.
+
+    The fleet stays up after the session because other tests and demos share it; tests must not
+    change the state of lab containers (create their own for that).
+    """
+    with open_engine(timeout=30) as engine:
+        lab_up(engine.api, base_image, want_swarm=True, emit=lambda verb, kind, name: None)
+    return LabFleet()
