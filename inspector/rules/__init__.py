@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 # Importing the rule modules registers their checks.
-from inspector.rules import container, container_config, container_network  # noqa: F401
+from inspector.rules import (  # noqa: F401
+    container,
+    container_config,
+    container_network,
+    host,
+    image,
+    image_history,
+    network,
+    secret,
+)
 from inspector.rules.catalogue import RULES, Rule, all_rules
 from inspector.model.findings import Finding
 from inspector.model.objects import HostSnapshot

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from inspector.model.fields import as_list
@@ -56,7 +56,9 @@ class EvaluationContext:
 
     @classmethod
     def build(cls, snapshot: HostSnapshot, now: datetime) -> EvaluationContext:
-        """Derive the context from a snapshot."""
+        """Derive the context from a snapshot; a naive `now` is taken as UTC."""
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=timezone.utc)
         networks_by_key: dict[str, Network] = {}
         for network in snapshot.networks:
             networks_by_key[network.name] = network

@@ -6,6 +6,7 @@ import pytest
 
 from inspector.model.findings import ObjectKind, Severity
 from inspector.rules import RULES, all_rules
+from inspector.rules.registry import CHECKS
 
 # (id, severity, CIS id) in catalogue order, copied from the rule tables of the specification.
 EXPECTED = [
@@ -101,3 +102,7 @@ def test_rule_text_is_filled_in(rule_id: str) -> None:
     assert rule.section
     assert rule.rationale.endswith(".")
     assert rule.remediation
+
+
+def test_every_rule_has_a_check() -> None:
+    assert sorted(CHECKS) == sorted(RULES)
