@@ -151,7 +151,8 @@ class LogScreen(Screen[None]):
 
     def _rebuild_rows(self) -> None:
         view = self.query_one(LogView)
-        self._wrap_width = view.scrollable_content_region.width or view.size.width or 80
+        # Reserve the vertical scrollbar's columns: wrapping usually adds enough rows to show it.
+        self._wrap_width = max(view.size.width - view.styles.scrollbar_size_vertical, 1) if view.size.width else 80
         rows: list[str] = []
         self.row_starts = []
         for line in self.lines:
