@@ -28,6 +28,7 @@ _PASSWORD_OPTION = re.compile(
     r"(?P<head>--(?:password|passwd|token|secret)(?:=|\s+))(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"';&|]+)",
     re.IGNORECASE,
 )
+_PASSWORD_FLAG = re.compile(r"--(?:password|passwd|token|secret)", re.IGNORECASE)
 _AWS_CONFIGURE = re.compile(
     r"(?P<head>aws\s+configure\s+set\s+\S*(?:secret|token|password)\S*\s+)(?P<value>[^\s;&|]+)",
     re.IGNORECASE,
@@ -65,9 +66,18 @@ def _redact_env_list(value: Any) -> Any:
 def _redact_command(value: Any) -> Any:
     if isinstance(value, str):
         return redact_text(value)
-    if isinstance(value, list):
-        return [redact_text(part) if isinstance(part, str) else part for part in value]
-    return value
+    if not isinstance(value, list):
+        return value
+    redacted: list[Any] = []
+    hide_next = False
+    for part in value:
+        # In exec form the option and its value are separate items: ["--password", "X"].
+        if isinstance(part, str) and hide_next and part:
+            redacted.append(REDACTED)
+        else:
+            redacted.append(redact_text(part) if isinstance(part, str) else part)
+        hide_next = isinstance(part, str) and _PASSWORD_FLAG.fullmatch(part.strip()) is not None
+    return redacted
 
 
 def _redact_config(config: Any) -> None:

@@ -108,7 +108,7 @@ def _context_digest(name: str) -> str:
 
 def known_contexts(config_dir: Path) -> list[str]:
     """Return the names of the contexts in the CLI's context store, with `default` first."""
-    names = [DEFAULT_CONTEXT]
+    names: set[str] = set()
     meta_root = config_dir / "contexts" / "meta"
     try:
         meta_files = sorted(meta_root.glob("*/meta.json"))
@@ -120,9 +120,10 @@ def known_contexts(config_dir: Path) -> list[str]:
         except (OSError, ValueError, AttributeError):
             log.debug("skipping unreadable context metadata %s", meta_file)
             continue
-        if isinstance(name, str) and name not in names:
-            names.append(name)
-    return names
+        if isinstance(name, str):
+            names.add(name)
+    names.discard(DEFAULT_CONTEXT)
+    return [DEFAULT_CONTEXT, *sorted(names)]
 
 
 def _unknown_context(name: str, config_dir: Path, problem: str = "not found") -> EngineError:
