@@ -104,4 +104,6 @@ def wait_for_service_containers(api: docker.APIClient, label: str, timeout: floa
             if not tasks:
                 return
             time.sleep(0.5)
-    log.warning("service containers still present after %.0f seconds", timeout)
+    log.warning(
+        "task containers of removed services still exist after %.0f seconds; removing them directly", timeout
+    )

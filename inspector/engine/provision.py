@@ -1,9 +1,9 @@
 """Docker calls that build the lab fleet's images, networks, volumes and containers.
 
-The fleet itself (names, images, settings) is defined in `inspector.lab`; this module and its
-siblings `provision_swarm` and `labelled` only turn those plain specs into Engine API calls, so
-that `docker` stays inside `inspector.engine`. Every engine failure leaves them as an
-`EngineError` naming the operation and the object.
+The fleet itself (names, images, settings) is defined in `inspector.lab`. This module and its
+siblings `provision_swarm` and `labelled` turn those plain specs into Engine API calls, so that
+`docker` stays inside `inspector.engine`. Every engine failure leaves them as an `EngineError`
+naming the operation and the object.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ SLOW_CALL_TIMEOUT = 120.0
 
 @dataclass(frozen=True)
 class ContainerSpec:
-    """What one lab container is created with; empty fields keep the engine's default."""
+    """Settings one lab container is created with; empty fields keep the engine's default."""
 
     name: str
     image: str
@@ -81,10 +81,6 @@ def slow_calls(api: docker.APIClient) -> Iterator[None]:
         yield
     finally:
         api.timeout = previous
-
-
-def _label_filter(label: str) -> dict[str, str]:
-    return {"label": label}
 
 
 # --- images -------------------------------------------------------------------------------

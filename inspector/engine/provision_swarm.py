@@ -79,7 +79,7 @@ def create_service(api: docker.APIClient, spec: ServiceSpec) -> str:
 
 
 def service_task_counts(api: docker.APIClient, service: dict[str, Any]) -> tuple[int, int]:
-    """Return how many of the service's tasks run and how many replicas it asks for."""
+    """Return how many of the service's tasks run and how many replicas its spec requests."""
     tasks = api.tasks(filters={"service": service["ID"], "desired-state": "running"})
     running = sum(1 for task in tasks if (task.get("Status") or {}).get("State") == "running")
     replicated = ((service.get("Spec") or {}).get("Mode") or {}).get("Replicated") or {}

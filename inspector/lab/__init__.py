@@ -1,10 +1,10 @@
 """The demo fleet: `dsc-tui lab up|down|status` builds, removes or lists a small "modern data stack".
 
-The fleet mixes deliberately insecure containers (a root web server on the default bridge, an
-exposed database with a password in its env, a privileged admin container holding the Docker
-socket, a job that exited, an image with a token baked into its history) with one hardened API
-container that passes every container rule. Every object carries the label `dsc-tui.lab=true`,
-and `down` removes only objects with that label. The Docker calls live in
+The fleet mixes deliberately insecure objects with one hardened API container that passes every
+container rule. The insecure ones are a root web server on the default bridge, an exposed
+database with a password in its env, a privileged admin container with the Docker socket, a job
+that exited, and an image with a token baked into its history. Every object carries the label
+`dsc-tui.lab=true`, and `down` removes only objects with that label. The Docker calls live in
 `inspector.engine.provision`, `provision_swarm` and `labelled`.
 """
 

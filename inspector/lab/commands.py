@@ -92,8 +92,8 @@ def _up_volumes(api: Any, emit: Emit) -> None:
 
 
 def _up_images(api: Any, base_image: str, emit: Emit) -> None:
-    # Building again is cheap because the engine's build cache returns the same image; comparing
-    # ids tells an unchanged image from one rebuilt on a different base.
+    # Building again is cheap because the engine's build cache returns the same image. Comparing
+    # ids distinguishes an unchanged image from one rebuilt on a different base.
     for tag, dockerfile in lab_images(base_image):
         before = provision.inspect_image(api, tag)
         if before is None:
@@ -119,8 +119,8 @@ def _start(api: Any, spec: ContainerSpec, container_id: str) -> bool:
 
 
 def _up_containers(api: Any, base_image: str, emit: Emit) -> None:
-    # NOTE: an existing lab container is kept as it is, even when its image was rebuilt since;
-    # run `dsc-tui lab down` first to recreate the fleet on a new base image.
+    # NOTE: an existing lab container is kept as it is, even when its image was rebuilt since.
+    # Run `dsc-tui lab down` first to recreate the fleet on a new base image.
     started: list[tuple[str, str]] = []
     for spec in lab_containers(base_image):
         existing = provision.inspect_container(api, spec.name)
@@ -197,7 +197,8 @@ def _up_swarm(api: Any, base_image: str, want_swarm: bool, emit: Emit) -> None:
     running, replicas = provision_swarm.wait_for_service_tasks(api, service.name, READY_WAIT_SECONDS)
     if running < replicas:
         log.warning(
-            "service %s runs %d of %d tasks after %.0f seconds", service.name, running, replicas, READY_WAIT_SECONDS
+            "service %s runs %d of %d tasks after %.0f seconds",
+            service.name, running, replicas, READY_WAIT_SECONDS,
         )
 
 

@@ -117,11 +117,13 @@ def lab_containers(base_image: str) -> list[ContainerSpec]:
         },
         ports={80: "0.0.0.0"},
     )
+
     postgres = ContainerSpec(
         name=LAB_CONTAINERS["postgres"],
         image=base_image,
         labels=LAB_LABELS,
-        # busybox nc: -ll keeps listening after each connection, -e answers it and hangs up.
+        # busybox nc: -ll keeps listening after each connection, and -e runs /bin/true for each
+        # one, which closes it at once.
         command=["nc", "-ll", "-p", "5432", "-e", "/bin/true"],
         env={"POSTGRES_USER": "app", "POSTGRES_DB": "app", "POSTGRES_PASSWORD": POSTGRES_PASSWORD},
         # Publishing needs a non-internal first network; the backend is attached afterwards, which
@@ -130,6 +132,7 @@ def lab_containers(base_image: str) -> list[ContainerSpec]:
         ports={5432: ""},
         binds={POSTGRES_VOLUME: ("/var/lib/postgresql/data", "rw")},
     )
+
     admin = ContainerSpec(
         name=LAB_CONTAINERS["admin"],
         image=base_image,
@@ -140,11 +143,13 @@ def lab_containers(base_image: str) -> list[ContainerSpec]:
         cap_add=("SYS_ADMIN",),
         binds={"/var/run/docker.sock": ("/var/run/docker.sock", "rw")},
     )
-    # Passes every container rule: non-root numeric user, no capabilities, read-only root with a
-    # noexec,nosuid tmpfs, no-new-privileges, limits, loopback-only port above 1024, no default
-    # bridge, healthcheck from the image, rotated logs, bounded restarts, pinned tag, and the
-    # password passed as a file path. It also sits on the internal backend network, and it can
-    # publish its port because it reaches the host through the frontend network.
+
+    # Passes every container rule. It runs as a numeric non-root user with no capabilities and a
+    # read-only root (its tmpfs is noexec,nosuid), under no-new-privileges and resource limits.
+    # Its port is above 1024 and published on loopback only, it is not on the default bridge, and
+    # it has the image's healthcheck, rotated logs, bounded restarts, a pinned tag, and a password
+    # passed as a file path. It can publish a port although it sits on the internal backend
+    # network because it also reaches the host through the frontend network.
     api = ContainerSpec(
         name=LAB_CONTAINERS["api"],
         image=API_IMAGE,
@@ -164,6 +169,7 @@ def lab_containers(base_image: str) -> list[ContainerSpec]:
         log_options={"max-size": "10m", "max-file": "3"},
         restart_policy={"Name": "on-failure", "MaximumRetryCount": 3},
     )
+
     exited = ContainerSpec(
         name=LAB_CONTAINERS["exited"],
         image=WORKER_IMAGE,
@@ -171,6 +177,7 @@ def lab_containers(base_image: str) -> list[ContainerSpec]:
         networks=(BACKEND_NETWORK,),
         run_to_exit=True,
     )
+
     return [web, postgres, admin, api, exited]
 
 

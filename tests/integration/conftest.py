@@ -49,8 +49,8 @@ def base_image(docker_client: docker.DockerClient) -> str:
 def lab_fleet(docker_client: docker.DockerClient, base_image: str) -> LabFleet:
     """The lab fleet with its swarm secret and service, brought up once per session.
 
-    The fleet stays up after the session because other tests and demos share it; tests must not
-    change the state of lab containers (create their own for that).
+    The fleet stays up after the session because other tests and demos share it. Tests that stop,
+    pause or disconnect a container create their own instead of changing a lab container.
     """
     with open_engine(timeout=30) as engine:
         lab_up(engine.api, base_image, want_swarm=True, emit=lambda verb, kind, name: None)

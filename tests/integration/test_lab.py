@@ -122,18 +122,20 @@ def test_api_container_is_hardened(docker_client: docker.DockerClient, lab_fleet
     assert not api["Mounts"]
 
 
-def test_api_image_has_numeric_user_and_healthcheck(docker_client: docker.DockerClient, lab_fleet: LabFleet) -> None:
+def test_api_image_numeric_user_healthcheck(docker_client: docker.DockerClient, lab_fleet: LabFleet) -> None:
     image = docker_client.api.inspect_image(lab_fleet.images["api"])
     assert image["Config"]["User"] == "10001:10001"
     assert image["Config"]["Healthcheck"]["Test"][0] == "CMD"
     assert image["Config"]["Labels"][LAB_LABEL_KEY] == "true"
 
 
-def test_worker_exited_and_image_leaks_token(docker_client: docker.DockerClient, lab_fleet: LabFleet) -> None:
+def test_worker_container_exited(docker_client: docker.DockerClient, lab_fleet: LabFleet) -> None:
     worker = container(docker_client, lab_fleet.containers["exited"])
     assert worker["State"]["Status"] == "exited"
     assert worker["State"]["ExitCode"] == 1
 
+
+def test_worker_image_history_sets_token(docker_client: docker.DockerClient, lab_fleet: LabFleet) -> None:
     history = docker_client.api.history(lab_fleet.images["worker"])
     steps = [entry["CreatedBy"] for entry in history]
     assert any("ENV API_TOKEN=" in step for step in steps)
@@ -188,7 +190,7 @@ def test_status_lists_every_object(lab_fleet: LabFleet) -> None:
     assert_no_secret_value(result.stdout + result.stderr)
 
 
-def test_missing_base_image_exits_2_with_hint() -> None:
+def test_missing_base_image_exits_2() -> None:
     result = run_cli("lab", "up", "--base-image", "dsc-tui-test/no-such-base:1")
     assert result.returncode == 2
     assert result.stdout == ""
