@@ -76,6 +76,18 @@ class Remediation:
         """Return True when `verb` can run, None (shown dimmed in the footer) when it cannot."""
         return True if self.unavailable_reason(verb) is None else None
 
+    def notify_unavailable(self, verb: str) -> bool:
+        """Tell the user why `verb` cannot run now; return False (and say nothing) when it can.
+
+        The app calls this from its key handler for a key whose action `check_action`
+        disabled, because Textual does not run a disabled binding's action.
+        """
+        reason = self.unavailable_reason(verb)
+        if reason is None:
+            return False
+        self._notify(reason, severity="warning")
+        return True
+
     def _engine(self) -> Any:
         return getattr(self.source, "engine", None)
 

@@ -90,6 +90,11 @@ class RemediationApp(App[None]):
             return self.remediation.check_action(str(parameters[0]))
         return True
 
+    def on_key(self, event: Any) -> None:
+        verb = KEYS.get(event.key)
+        if verb is not None and self.remediation.notify_unavailable(verb):
+            event.stop()
+
     def action_run(self, verb: str) -> None:
         getattr(self.remediation, verb)(self.container)
 
