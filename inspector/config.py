@@ -12,7 +12,7 @@ A config file looks like this:
     rule = "CTR-ROOT-USER"
     target = "legacy-*"          # a name glob, or `label=value` matched against the object's labels
     reason = "vendor image, replacement tracked in OPS-12"
-    expires = 2027-01-31         # optional; the waiver still applies on that day
+    expires = 2027-01-31         # optional, and the waiver still applies on that day
 
     [export]
     dir = "~/dsc-tui-logs"

@@ -9,17 +9,17 @@ from typing import Any
 from inspector.model.findings import SEVERITIES_WORST_FIRST
 from inspector.report.text import clean
 
-# Inline Markdown syntax characters; a backslash makes each literal. `-`, `+` and `.` are left alone:
+# Inline Markdown syntax characters, each made literal by a backslash. `-`, `+` and `.` are left alone:
 # they only start a list at the beginning of a line, and engine text never starts one here.
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#!|~])")
-# Severities whose findings stay expanded; the others fold into <details> to keep comments short.
+# Severities whose findings stay expanded. The others fold into <details> to keep comments short.
 _EXPANDED = ("critical", "high")
 
 
 def escape_markdown(value: Any) -> str:
     """Return engine text safe inside a Markdown table cell: one line, no HTML, no Markdown syntax."""
     text = clean(value)
-    # Entities first, so the `&` of an entity is not escaped again; `<` can then open no HTML tag.
+    # GitHub renders HTML tags and entities in comments, so `<`, `>` and `&` become entities.
     text = html.escape(text, quote=False)
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 

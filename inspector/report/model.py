@@ -11,7 +11,7 @@ from inspector.model.findings import SEVERITIES_WORST_FIRST
 
 REPORT_SCHEMA = "dsc-tui/report/v1"
 
-# The key order of one finding in the JSON report; consumers may rely on it.
+# The key order of one finding in the JSON report, which consumers may rely on.
 FINDING_KEYS = (
     "rule", "severity", "title", "kind", "object_id", "object_name", "state",
     "message", "evidence", "cis", "remediation", "waived", "waiver_reason",
@@ -32,7 +32,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 
 
 def summarize(findings: Iterable[Finding]) -> dict[str, int]:
-    """Count unwaived findings per severity, worst first; every severity is present."""
+    """Count unwaived findings per severity, worst first, with a zero for every severity that has none."""
     counts = {severity.value: 0 for severity in SEVERITIES_WORST_FIRST}
     for finding in findings:
         if not finding.waived:

@@ -1,11 +1,12 @@
 """The SARIF 2.1.0 report, shaped for GitHub code scanning and other SARIF viewers.
 
 Locations: a finding is about a Docker object, not a file. GitHub code scanning rejects an
-`artifactLocation.uri` whose scheme is not `file` (it must match the checkout's scheme) and a uri
-whose first path segment holds a colon, so the artifact uri is a relative path
-`dsc-tui/<kind>/<percent-encoded name>`, with a `region` on line 1 because GitHub shows a result
-only with a start line. The object itself is named by a logical location
-(`dsc-tui://<kind>/<name>`), which SARIF viewers show without resolving it.
+upload whose `artifactLocation.uri` has a scheme other than the checkout's `file` (error
+`SARIF URI scheme "docker" did not match the checkout URI scheme "file"`) or is not a valid URI
+reference (`first path segment in URL cannot contain colon`). So the artifact uri is the relative
+path `dsc-tui/<kind>/<percent-encoded name>`, with a `region` on line 1 because GitHub places a
+result by `region.startLine`. The object itself is named by a logical location
+(`dsc-tui://<kind>/<name>`), which SARIF viewers show as text without resolving it.
 
 Fingerprints: `partialFingerprints["dscTuiFinding/v1"]` is a SHA-256 of rule id, object kind and
 object name, followed by `:<n>` to tell apart findings that share all three. The object id is left
@@ -37,8 +38,9 @@ _LEVELS = {
     Severity.LOW: "note",
     Severity.INFO: "note",
 }
-# GitHub ranks security alerts by this score: 9.0 and above is critical, 7.0-8.9 high, 4.0-6.9 medium,
-# 0.1-3.9 low. Info rules get no score, so GitHub shows them by `level` as notes.
+# GitHub ranks security alerts by the rule's `security-severity` score, from 0.1 to 10.0.
+# NOTE: the values aim at the middle of GitHub's critical (9.0+), high (7.0-8.9), medium (4.0-6.9) and
+# low (0.1-3.9) bands as commonly documented; no upload has checked them. Info rules get no score.
 _SECURITY_SEVERITY = {
     Severity.CRITICAL: "9.5",
     Severity.HIGH: "8.0",
@@ -131,7 +133,7 @@ def _result(finding: Finding, rule_index: int | None, occurrence: int) -> dict[s
                 }
             ],
             "partialFingerprints": {FINGERPRINT_KEY: f"{fingerprint(finding)}:{occurrence}"},
-            # An empty list states "not suppressed"; a missing one would mean "unknown".
+            # An empty list states "not suppressed", while a missing one would mean "unknown".
             "suppressions": [],
             "properties": {
                 "severity": finding.severity.value,

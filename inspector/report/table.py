@@ -50,13 +50,14 @@ def _message_cell(finding: Mapping[str, Any]) -> Text:
     return cell
 
 
-def _findings_table(title: Text, findings: Iterable[Mapping[str, Any]]) -> Table:
+def _findings_table(title: Text, findings: Iterable[Mapping[str, Any]], rule_width: int, rule_style: str = "") -> Table:
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False)
-    table.add_column("Rule", no_wrap=True)
+    # One rule column width across the severity tables keeps their columns aligned.
+    table.add_column("Rule", no_wrap=True, min_width=rule_width)
     table.add_column("Object", overflow="fold")
     table.add_column("Message", overflow="fold")
     for finding in findings:
-        table.add_row(Text(finding["rule"]), _object_cell(finding), _message_cell(finding))
+        table.add_row(Text(finding["rule"], style=rule_style), _object_cell(finding), _message_cell(finding))
     return table
 
 
@@ -91,14 +92,15 @@ def build_table(report: Mapping[str, Any]) -> Group:
     """Build the renderable report: host line, one table per severity, waived findings, summary."""
     parts: list[Any] = [_host_line(report), Text()]
     findings = report["findings"]
+    rule_width = max((len(f["rule"]) for f in findings), default=0)
     for severity in SEVERITIES_WORST_FIRST:
         group = [f for f in findings if not f["waived"] and f["severity"] == severity.value]
         if group:
             title = Text(f"{severity.value.upper()} ({len(group)})", style=SEVERITY_STYLES[severity])
-            parts.append(_findings_table(title, group))
+            parts.append(_findings_table(title, group, rule_width, rule_style=SEVERITY_STYLES[severity]))
     waived = [f for f in findings if f["waived"]]
     if waived:
-        parts.append(_findings_table(Text(f"WAIVED ({len(waived)})", style="green"), waived))
+        parts.append(_findings_table(Text(f"WAIVED ({len(waived)})", style="green"), waived, rule_width))
     if not findings:
         parts.append(Text("No findings."))
     parts.append(_summary_line(report))

@@ -15,7 +15,7 @@ _ESCAPE_SEQUENCES = re.compile(
     r"|\x1b[@-Z\\-_]"
     r"|\x9b[0-?]*[ -/]*[@-~]"
 )
-# C0 and C1 control characters and DEL; tab, newline and carriage return become spaces first.
+# C0 and C1 control characters and DEL. Tab, newline and carriage return become spaces first.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WHITESPACE_CONTROLS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 
