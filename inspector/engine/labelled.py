@@ -95,13 +95,17 @@ def remove_object(api: docker.APIClient, item: LabObject) -> bool:
     return True
 
 
-def wait_for_service_containers(api: docker.APIClient, label: str, timeout: float) -> None:
-    """Wait until swarm has removed the task containers of removed services, so networks free up."""
+def wait_for_service_containers(api: docker.APIClient, service_ids: list[str], timeout: float) -> None:
+    """Wait until swarm has removed the task containers of the given (removed) services."""
     deadline = time.monotonic() + timeout
     with engine_call("waiting for service containers to stop"):
         while time.monotonic() < deadline:
-            tasks = api.containers(all=True, filters={"label": [label, "com.docker.swarm.service.id"]})
-            if not tasks:
+            remaining = [
+                service_id
+                for service_id in service_ids
+                if api.containers(all=True, filters={"label": f"com.docker.swarm.service.id={service_id}"})
+            ]
+            if not remaining:
                 return
             time.sleep(0.5)
     log.warning(

@@ -230,7 +230,8 @@ def lab_down(api: Any, emit: Emit = _print_line) -> int:
             removed += 1
             emit("removed", item.kind, item.name)
     if services:
-        labelled.wait_for_service_containers(api, LAB_LABEL, timeout=30.0)
+        # Swarm stops task containers asynchronously; removing them under it would race.
+        labelled.wait_for_service_containers(api, [item.id for item in services], timeout=30.0)
 
     remaining = [item for item in labelled.list_labelled(api, LAB_LABEL) if item.kind != "service"]
     for item in sorted(remaining, key=_removal_key):
