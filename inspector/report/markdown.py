@@ -33,6 +33,9 @@ def _findings_table(findings: list[dict[str, Any]], waived: bool) -> list[str]:
             f"{finding['kind']} {escape_markdown(finding['object_name'])}",
             escape_markdown(finding["message"]),
         ]
+        if finding["evidence"]:
+            # A table cell is one line, so the evidence goes below the message after a <br>.
+            cells[2] += f"<br>{escape_markdown(finding['evidence'])}"
         if waived:
             cells.append(escape_markdown(finding["waiver_reason"] or ""))
         elif finding["waiver_reason"]:

@@ -96,3 +96,10 @@ def test_no_findings() -> None:
     markdown = _markdown([], build_snapshot())
     assert "No findings." in markdown
     assert "| Critical | 0 |" in markdown
+
+
+def test_evidence_below_message() -> None:
+    snapshot = build_snapshot()
+    finding = make_finding("CTR-CAP-DROP", Severity.MEDIUM, snapshot.containers[0], message="m", evidence="<b>|e")
+    row = _rows(_markdown([finding], snapshot), "CTR-CAP-DROP")[0]
+    assert "| m<br>&lt;b&gt;\\|e |" in row
