@@ -77,7 +77,7 @@ def _classify(error: Exception, container_id: str, verb: str) -> ActionError:
             return ActionError(f"Cannot {verb} {short_id}: the container no longer exists.", "not_found")
         return ActionError(f"Cannot {verb} {short_id}: the engine returned an error: {explanation}", "engine")
     if isinstance(error, requests.exceptions.RequestException):
-        return ActionError(f"Cannot {verb} {short_id}: the engine did not answer ({_first_line(error)}).", "engine")
+        return ActionError(f"Cannot {verb} {short_id}: the engine did not respond ({_first_line(error)}).", "engine")
     return ActionError(f"Cannot {verb} {short_id}: {_first_line(error)}", "engine")
 
 

@@ -69,8 +69,8 @@ def open_log_stream(
     timestamps: bool = True,
 ) -> requests.Response:
     """Open `GET /containers/{id}/logs` for stdout and stderr and return the undecoded response."""
-    # The SDK's `logs()` demultiplexes and buffers whole frames; the raw response lets the
-    # caller stream frames of any size in fixed chunks and see the stream order of both outputs.
+    # The SDK's `logs()` demultiplexes and buffers whole frames. The raw response lets the
+    # caller stream frames of any size in fixed chunks, in the stream order of both outputs.
     url = f"{api.base_url}/v{api.api_version}/containers/{quote(container_id, safe='')}/logs"
     params: dict[str, Any] = {
         "stdout": 1,
@@ -85,7 +85,7 @@ def open_log_stream(
     try:
         response = api.get(url, params=params, stream=True, timeout=timeout)
     except requests.exceptions.RequestException as error:
-        raise ActionError(f"Cannot read the logs of {short_id}: the engine did not answer ({error}).") from error
+        raise ActionError(f"Cannot read the logs of {short_id}: the engine did not respond ({error}).") from error
     if response.status_code == 404:
         response.close()
         raise ActionError(f"Cannot read the logs of {short_id}: the container no longer exists.", "not_found")
@@ -101,7 +101,7 @@ def open_log_stream(
 
 def close_log_stream(response: requests.Response) -> None:
     """Close a log stream, waking a thread blocked reading it (safe to call from another thread)."""
-    # Closing the response alone does not interrupt a blocked recv() on Linux; shutting the
+    # Closing the response alone does not interrupt a blocked recv() on Linux. Shutting the
     # socket down makes that read return at once, so a followed log ends without new output.
     sock = getattr(getattr(response.raw, "connection", None), "sock", None)
     if isinstance(sock, socket.socket):
@@ -194,7 +194,7 @@ def _stream_payload(
             parts.append(piece)
         yield b"".join(parts)
     if demuxer is not None and demuxer.pending:
-        log.warning("log stream ended inside a frame; the export holds what arrived")
+        log.warning("log stream ended inside a frame, so the export is truncated")
 
 
 def _tty_blocks(chunk: bytes, time_range: _TimeRange) -> Iterator[bytes]:

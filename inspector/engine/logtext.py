@@ -61,8 +61,8 @@ class FrameDemuxer:
     """Split a multiplexed log stream into payload pieces, keeping memory to one chunk.
 
     `feed` yields `(stream, piece, starts_frame)` for each part of a frame payload found in
-    the chunk; a payload split across chunks comes out as several pieces, the first with
-    `starts_frame` true. Concatenating the pieces gives the payloads in stream order.
+    the chunk. A payload split across chunks comes out as several pieces, and only the first
+    has `starts_frame` true. Concatenating the pieces gives the payloads in stream order.
     """
 
     def __init__(self) -> None:

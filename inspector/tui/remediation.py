@@ -2,8 +2,8 @@
 
 The app creates one `Remediation` and calls its verbs from its key actions:
 `stop`, `toggle_pause` (alias `pause`), `restart`, `disconnect`, `isolate`, `commit`,
-`export_logs` and `show_logs` (alias `logs`), each taking the selected `Container` (or None). `check_action(verb)` tells the
-app whether a verb can run now, for its own `check_action` (so the footer dims the keys).
+`export_logs` and `show_logs` (alias `logs`), each taking the selected `Container` (or None). The app's own
+`check_action` returns `check_action(verb)`, so the footer dims the keys of verbs that cannot run.
 """
 
 from __future__ import annotations
@@ -77,10 +77,10 @@ class Remediation:
         return True if self.unavailable_reason(verb) is None else None
 
     def notify_unavailable(self, verb: str) -> bool:
-        """Tell the user why `verb` cannot run now; return False (and say nothing) when it can.
+        """Notify the user why `verb` cannot run now and return True, or return False when it can.
 
-        The app calls this from its key handler for a key whose action `check_action`
-        disabled, because Textual does not run a disabled binding's action.
+        The app calls this from its key handler, because Textual does not run the action of a
+        binding that `check_action` disabled.
         """
         reason = self.unavailable_reason(verb)
         if reason is None:

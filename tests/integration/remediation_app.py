@@ -100,7 +100,7 @@ class RemediationApp(App[None]):
 
 
 def container_model(client: docker.DockerClient, container_id: str) -> Container:
-    """Return the model of a container as the app's snapshot holds it."""
+    """Return the model of a container as the app's snapshot contains it."""
     return Container.from_inspect(client.api.inspect_container(container_id))
 
 

@@ -63,7 +63,7 @@ def start_container(client: docker.DockerClient, image: str, script: str, tty: b
 
 @pytest.fixture(params=[False, True], ids=["no-tty", "tty"])
 def hostile(request: pytest.FixtureRequest, docker_client: docker.DockerClient, base_image: str) -> Iterator[Any]:
-    """An exited container whose log holds escape sequences, markup, bad UTF-8 and a long line."""
+    """An exited container whose log contains escape sequences, markup, bad UTF-8 and a long line."""
     container = start_container(docker_client, base_image, HOSTILE_SCRIPT, tty=request.param)
     container.wait(timeout=60)
     yield container
@@ -71,7 +71,7 @@ def hostile(request: pytest.FixtureRequest, docker_client: docker.DockerClient, 
 
 
 async def wait_for(pilot: Any, condition: Any, seconds: float = 15.0) -> None:
-    """Let the app run until `condition()` holds (the stream is read in a thread)."""
+    """Let the app run until `condition()` is true (the stream is read in a thread)."""
     deadline = time.monotonic() + seconds
     while not condition() and time.monotonic() < deadline:
         await pilot.pause(0.05)

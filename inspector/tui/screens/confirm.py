@@ -9,9 +9,16 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from inspector.tui.paths import styles_dir
+
+# Each remediation screen loads its stylesheet itself, so it looks the same in any app.
+REMEDIATION_CSS = styles_dir() / "remediation.tcss"
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask whether to run an action; dismisses with True on `y`/`enter`, False on `n`/`esc`."""
+
+    CSS_PATH = REMEDIATION_CSS
 
     BINDINGS = [
         Binding("y", "confirm", "Yes", id="confirm.yes"),
@@ -45,6 +52,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
 class ExportProgressScreen(ModalScreen[None]):
     """The progress of a running log export; `esc` or `c` cancels it."""
+
+    CSS_PATH = REMEDIATION_CSS
 
     BINDINGS = [
         Binding("escape", "cancel_export", "Cancel export", id="export.cancel"),

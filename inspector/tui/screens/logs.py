@@ -19,18 +19,21 @@ from textual.widgets import Input, Label
 from inspector.engine.actions import ActionError
 from inspector.engine.logs import close_log_stream, stream_log_lines
 from inspector.engine.logtext import LogLine
+from inspector.tui.screens.confirm import REMEDIATION_CSS
 from inspector.tui.screens.log_view import LogView
 
 log = logging.getLogger(__name__)
 
-# The viewer keeps at most this many lines (or the tail size, if larger); older lines are
-# dropped in blocks so a chatty container does not grow memory without limit.
+# The viewer keeps at most this many lines, or the tail size if that is larger. Older lines
+# are dropped in blocks, so a chatty container cannot grow memory without limit.
 MIN_KEPT_LINES = 10_000
 TAB_SIZE = 8
 
 
 class LogScreen(Screen[None]):
     """A container's log: the last `tail` lines, then followed live until the screen closes."""
+
+    CSS_PATH = REMEDIATION_CSS
 
     BINDINGS = [
         Binding("escape", "close", "Back", id="logs.close"),

@@ -10,9 +10,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from inspector.tui.screens.confirm import REMEDIATION_CSS
+
 
 class NetworkPickerScreen(ModalScreen[str | None]):
     """Pick one network; dismisses with its name on `enter`, or None on `esc`."""
+
+    CSS_PATH = REMEDIATION_CSS
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="network_picker.cancel")]
 
