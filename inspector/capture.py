@@ -1,6 +1,6 @@
 """Capture files: a snapshot saved as versioned JSON, and read back for `--snapshot`.
 
-A capture holds the engine's inspect JSON per object with secret values already replaced, so
+A capture contains the engine's inspect JSON per object with secret values already replaced, so
 rebuilding the models from it gives the same snapshot, and the same findings, as the live scan.
 """
 
@@ -19,15 +19,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from inspector.errors import EXIT_OK, CaptureError
-from inspector.model import Container, Host, HostSnapshot, Image, Network, Secret, Service
+from inspector.model import Host, HostSnapshot, Image
 from inspector.redaction import (
-    redact_container_inspect,
     redact_host_info,
-    redact_image_history,
-    redact_image_inspect,
-    redact_network_inspect,
-    redact_secret_inspect,
-    redact_service_inspect,
+    redacted_container,
+    redacted_image,
+    redacted_network,
+    redacted_secret,
+    redacted_service,
 )
 
 log = logging.getLogger(__name__)
@@ -120,7 +119,7 @@ def _images(data: dict[str, Any]) -> list[Image]:
         inspect, history = entry.get("inspect"), entry.get("history", [])
         _require(isinstance(inspect, dict), f"images[{index}].inspect is missing or not an object")
         _require(isinstance(history, list), f"images[{index}].history is not a list")
-        images.append(Image.from_inspect(redact_image_inspect(inspect), redact_image_history(history)))
+        images.append(redacted_image(inspect, history))
     return images
 
 
@@ -139,11 +138,11 @@ def capture_to_snapshot(data: Any, source: str = "capture") -> HostSnapshot:
         snapshot = HostSnapshot(
             host=_host(data),
             collected_at=_parse_captured_at(data.get("captured_at")),
-            containers=[Container.from_inspect(redact_container_inspect(c)) for c in _object_list(data, "containers")],
+            containers=[redacted_container(c) for c in _object_list(data, "containers")],
             images=_images(data),
-            networks=[Network.from_inspect(redact_network_inspect(n)) for n in _object_list(data, "networks")],
-            secrets=[Secret.from_inspect(redact_secret_inspect(s)) for s in _object_list(data, "secrets")],
-            services=[Service.from_inspect(redact_service_inspect(s)) for s in _object_list(data, "services")],
+            networks=[redacted_network(n) for n in _object_list(data, "networks")],
+            secrets=[redacted_secret(s) for s in _object_list(data, "secrets")],
+            services=[redacted_service(s) for s in _object_list(data, "services")],
         )
     except _Malformed as problem:
         raise CaptureError(f"capture file {source} is malformed: {problem}") from None

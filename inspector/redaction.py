@@ -11,6 +11,7 @@ import copy
 import re
 from typing import Any
 
+from inspector.model import Container, Image, Network, Secret, Service
 from inspector.model.fields import as_list
 from inspector.rules.secrets import (
     REDACTED,
@@ -194,3 +195,32 @@ def _mask_url_passwords_deep(value: Any) -> Any:
 def redact_host_info(info: dict[str, Any]) -> dict[str, Any]:
     """Return a copy of `/info` output with URL passwords masked (`HttpProxy` may carry one)."""
     return _mask_url_passwords_deep(info)
+
+
+# Models are built from engine JSON only through these, so the live collection and a loaded
+# capture redact exactly the same fields and rebuild equal snapshots.
+
+
+def redacted_container(data: dict[str, Any]) -> Container:
+    """Build a container from inspect JSON after redacting it."""
+    return Container.from_inspect(redact_container_inspect(data))
+
+
+def redacted_image(data: dict[str, Any], history: list[dict[str, Any]] | None) -> Image:
+    """Build an image from inspect JSON and history after redacting both."""
+    return Image.from_inspect(redact_image_inspect(data), redact_image_history(history or []))
+
+
+def redacted_network(data: dict[str, Any]) -> Network:
+    """Build a network from inspect JSON after redacting it."""
+    return Network.from_inspect(redact_network_inspect(data))
+
+
+def redacted_secret(data: dict[str, Any]) -> Secret:
+    """Build a swarm secret from inspect JSON after redacting it."""
+    return Secret.from_inspect(redact_secret_inspect(data))
+
+
+def redacted_service(data: dict[str, Any]) -> Service:
+    """Build a swarm service from inspect JSON after redacting it."""
+    return Service.from_inspect(redact_service_inspect(data))

@@ -2,7 +2,7 @@
 
 Lists are read first, then every object is inspected on a bounded thread pool. An object removed
 between the list and its inspect (404) is skipped. Every inspect JSON is redacted before a model
-is built from it, so no snapshot holds a secret value. Nothing here asks the engine to compute
+is built from it, so no snapshot contains a secret value. Nothing here asks the engine to compute
 sizes (`size=True` walks every container's filesystem and takes seconds per container).
 """
 
@@ -24,13 +24,12 @@ from inspector.errors import EngineError
 from inspector.model import Container, Host, HostSnapshot, Image, Network, Secret, Service
 from inspector.model.fields import dig
 from inspector.redaction import (
-    redact_container_inspect,
     redact_host_info,
-    redact_image_history,
-    redact_image_inspect,
-    redact_network_inspect,
-    redact_secret_inspect,
-    redact_service_inspect,
+    redacted_container,
+    redacted_image,
+    redacted_network,
+    redacted_secret,
+    redacted_service,
 )
 
 log = logging.getLogger(__name__)
@@ -61,8 +60,7 @@ def _inspect_or_none(kind: str, object_id: str, read: Callable[[], _Model]) -> _
 
 def _read_container(engine: Engine, container_id: str) -> Container | None:
     def read() -> Container:
-        data = engine.api.inspect_container(container_id)
-        return Container.from_inspect(redact_container_inspect(data))
+        return redacted_container(engine.api.inspect_container(container_id))
 
     return _inspect_or_none("container", container_id, read)
 
@@ -70,8 +68,7 @@ def _read_container(engine: Engine, container_id: str) -> Container | None:
 def _read_image(engine: Engine, image_id: str) -> Image | None:
     def read() -> Image:
         data = engine.api.inspect_image(image_id)
-        history = engine.api.history(image_id)
-        return Image.from_inspect(redact_image_inspect(data), redact_image_history(history))
+        return redacted_image(data, engine.api.history(image_id))
 
     return _inspect_or_none("image", image_id, read)
 
@@ -79,8 +76,7 @@ def _read_image(engine: Engine, image_id: str) -> Image | None:
 def _read_network(engine: Engine, network_id: str) -> Network | None:
     def read() -> Network:
         # GET /networks/{id} lists the attached containers; the list endpoint leaves them out.
-        data = engine.api.inspect_network(network_id)
-        return Network.from_inspect(redact_network_inspect(data))
+        return redacted_network(engine.api.inspect_network(network_id))
 
     return _inspect_or_none("network", network_id, read)
 
@@ -115,8 +111,8 @@ def _read_swarm(engine: Engine, info: dict[str, Any]) -> tuple[list[Secret], lis
         reason = f"swarm manager unavailable: {error.explanation or error}"
         log.info("not reading secrets and services from %s: %s", engine.endpoint.display, reason)
         return [], [], reason
-    secrets = [Secret.from_inspect(redact_secret_inspect(s)) for s in raw_secrets if isinstance(s, dict)]
-    services = [Service.from_inspect(redact_service_inspect(s)) for s in raw_services if isinstance(s, dict)]
+    secrets = [redacted_secret(s) for s in raw_secrets if isinstance(s, dict)]
+    services = [redacted_service(s) for s in raw_services if isinstance(s, dict)]
     return secrets, services, None
 
 

@@ -2,8 +2,8 @@
 
 Resolution order: `--host`, `--context`, `DOCKER_HOST` (with `DOCKER_TLS_VERIFY` and
 `DOCKER_CERT_PATH`), `DOCKER_CONTEXT`, the CLI's `currentContext`, the system socket, the rootless
-socket. Every connection failure becomes one `EngineError` line that names the endpoint and says
-what to do next.
+socket. Every connection failure becomes one `EngineError` line that names the endpoint and gives
+the next step.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ NEXT_STEP = "is dockerd running? start it, or pick another endpoint with --host/
 
 @dataclass(frozen=True)
 class TLSSettings:
-    """Client TLS material for a tcp:// endpoint; paths are None when the file is not provided."""
+    """Client TLS material for a tcp:// endpoint. A path is None when that file is not provided."""
 
     ca: Path | None = None
     cert: Path | None = None
@@ -45,7 +45,7 @@ class TLSSettings:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where the engine is and how it was chosen (`source`, shown in messages)."""
+    """An engine address with its TLS settings and the `source` that chose it (shown in messages)."""
 
     url: str
     context: str | None = None
@@ -63,6 +63,19 @@ class Endpoint:
     def display(self) -> str:
         """The URL with any password masked, for messages and logs."""
         return mask_url_passwords(self.url)
+
+
+class _APIClient(docker.APIClient):
+    """The SDK's low-level client, keeping the endpoint's CA even when REQUESTS_CA_BUNDLE is set."""
+
+    def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any) -> Any:
+        # requests replaces a session's CA file with REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE whenever
+        # a request passes no `verify` of its own, so a context's CA would be ignored on hosts that
+        # set those variables. Passing the session's value keeps the CA. Proxies from the
+        # environment still apply.
+        if verify is None:
+            verify = self.verify
+        return super().merge_environment_settings(url, proxies, stream, verify, cert)
 
 
 @dataclass
@@ -129,7 +142,7 @@ def known_contexts(config_dir: Path) -> list[str]:
 def _unknown_context(name: str, config_dir: Path, problem: str = "not found") -> EngineError:
     known = ", ".join(known_contexts(config_dir))
     return EngineError(
-        f"docker context {name!r} {problem} in {config_dir / 'contexts'}; known contexts: {known}",
+        f"docker context {name!r} {problem} in {config_dir / 'contexts'}. Known contexts: {known}",
         endpoint=None,
     )
 
@@ -155,7 +168,7 @@ def _context_endpoint(name: str, config_dir: Path, source: str) -> Endpoint:
     files = {part: tls_dir / f"{part}.pem" for part in ("ca", "cert", "key")}
     present = {part: path if path.is_file() else None for part, path in files.items()}
     tls: TLSSettings | None = None
-    # As in the docker CLI, a context uses TLS when it has TLS files or asks to skip verification.
+    # As in the docker CLI, a context uses TLS when it has TLS files or sets SkipTLSVerify.
     if any(present.values()) or skip_verify:
         tls = TLSSettings(ca=present["ca"], cert=present["cert"], key=present["key"], verify=not skip_verify)
     return Endpoint(url=url, context=name, tls=tls, source=source)
@@ -280,9 +293,9 @@ def classify_error(error: BaseException, endpoint: Endpoint, timeout: float | No
             endpoint=where,
         )
     if _find(error, (TimeoutError, requests.exceptions.Timeout)) is not None:
-        seconds = f" within {timeout:g} s" if timeout else ""
+        seconds = f" after {timeout:g} s" if timeout else ""
         return EngineError(
-            f"Docker engine at {where} did not answer{seconds}: check that dockerd is healthy, "
+            f"Docker engine at {where} timed out{seconds}: check that dockerd is healthy, "
             "or raise --timeout",
             endpoint=where,
         )
@@ -290,7 +303,7 @@ def classify_error(error: BaseException, endpoint: Endpoint, timeout: float | No
         return EngineError(f"Docker engine at {where} refused the connection: {NEXT_STEP}", endpoint=where)
     if _find(error, docker.errors.InvalidVersion) is not None:
         return EngineError(
-            f"Docker engine at {where} speaks an API version older than "
+            f"Docker engine at {where} uses an API version older than "
             f"{docker.constants.MINIMUM_DOCKER_API_VERSION}, which dsc-tui does not support: upgrade the engine",
             endpoint=where,
         )
@@ -329,7 +342,9 @@ def connect(endpoint: Endpoint, timeout: float = 5.0) -> Engine:
         tls = _tls_config(endpoint.tls) if endpoint.tls else False
         # ssh:// goes through the system ssh client, as the docker CLI does, so keys and
         # ~/.ssh/config apply and paramiko is not needed.
-        api = docker.APIClient(
+        # NOTE: ssh:// has not been run against a remote engine, and its errors fall through to
+        # the generic "cannot connect" message.
+        api = _APIClient(
             base_url=endpoint.url,
             version="auto",
             timeout=timeout,

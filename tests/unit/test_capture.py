@@ -113,7 +113,7 @@ def test_dump_holds_no_fixture_secret(snapshot: HostSnapshot) -> None:
 
 def test_load_redacts_again(snapshot: HostSnapshot) -> None:
     document = snapshot_to_capture(snapshot)
-    # A capture written by another tool still holds the raw values.
+    # A capture written by another tool may contain the raw values.
     document["containers"] = [load("container-exited-env-secrets.json")]
     document["images"] = [{"inspect": load("image-history-secrets.json"), "history": load("image-history-secrets-history.json")}]
     document["host"]["info"]["HttpProxy"] = "http://u:proxy-pw@proxy:3128"

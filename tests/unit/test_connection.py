@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import http.server
 import json
 import os
+import shutil
 import socket
 import ssl
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +18,7 @@ import pytest
 import requests
 
 from inspector.cli import main
-from inspector.engine import Endpoint, TLSSettings, connect, resolve_endpoint
+from inspector.engine import Endpoint, TLSSettings, connect, open_engine, resolve_endpoint
 from inspector.engine.connection import classify_error, known_contexts
 from inspector.errors import EXIT_ENGINE, EngineError
 
@@ -349,11 +352,11 @@ def test_connect_socket_without_listener(short_dir: Path) -> None:
     assert_one_line(raised.value)
 
 
-def test_connect_unix_socket_never_answers(short_dir: Path) -> None:
+def test_connect_unix_socket_times_out(short_dir: Path) -> None:
     path = short_dir / "silent.sock"
     silent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     silent.bind(str(path))
-    silent.listen(1)  # connections queue in the backlog, never accepted or answered
+    silent.listen(1)  # connections wait in the backlog and are never accepted
     try:
         with pytest.raises(EngineError) as raised:
             connect(Endpoint(url=f"unix://{path}"), timeout=0.5)
@@ -361,12 +364,12 @@ def test_connect_unix_socket_never_answers(short_dir: Path) -> None:
         silent.close()
 
     message = str(raised.value)
-    assert "did not answer within 0.5 s" in message
+    assert "timed out after 0.5 s" in message
     assert str(path) in message
     assert_one_line(raised.value)
 
 
-def test_connect_tcp_listener_never_answers() -> None:
+def test_connect_tcp_listener_times_out() -> None:
     silent = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     silent.bind(("127.0.0.1", 0))
     silent.listen(1)
@@ -377,7 +380,7 @@ def test_connect_tcp_listener_never_answers() -> None:
     finally:
         silent.close()
 
-    assert f"tcp://127.0.0.1:{port} did not answer" in str(raised.value)
+    assert f"tcp://127.0.0.1:{port} timed out after 0.5 s" in str(raised.value)
 
 
 def _connect_as_nobody(path: Path) -> str:
@@ -412,7 +415,7 @@ def test_connect_permission_denied(short_dir: Path) -> None:
     short_dir.chmod(0o755)
     try:
         if os.geteuid() == 0:
-            # root ignores file modes, so a child drops to nobody to be refused.
+            # root bypasses file modes, so a child switches to uid 65534 (nobody) to be denied.
             message = _connect_as_nobody(path)
         else:
             path.chmod(0o000)
@@ -494,3 +497,82 @@ def test_classify_multiline_error_keeps_one_line() -> None:
     error = classify_error(RuntimeError("first line\nsecond line"), ENDPOINT)
 
     assert str(error) == "cannot use Docker engine at tcp://192.0.2.20:2376: first line"
+
+
+# --- TLS against a mock engine on loopback ---------------------------------------------------
+
+TLS_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tls"
+
+
+class _MockEngineHandler(http.server.BaseHTTPRequestHandler):
+    """Serve `/version` (under any API prefix) as Docker 20.10 does, and 404 for every other path."""
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
+        if self.path.rstrip("/").endswith("/version"):
+            body = json.dumps({"Version": "mock-20.10", "ApiVersion": "1.41", "MinAPIVersion": "1.12"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        else:
+            self.send_error(404)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def tls_engine() -> Iterator[str]:
+    """A mock engine on 127.0.0.1 that requires a client certificate signed by the test CA."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(TLS_FIXTURES / "server-cert.pem", TLS_FIXTURES / "server-key.pem")
+    context.load_verify_locations(TLS_FIXTURES / "ca.pem")
+    context.verify_mode = ssl.CERT_REQUIRED
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _MockEngineHandler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"tcp://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_connect_with_client_certificate(tls_engine: str) -> None:
+    tls = TLSSettings(
+        ca=TLS_FIXTURES / "ca.pem", cert=TLS_FIXTURES / "cert.pem", key=TLS_FIXTURES / "key.pem", verify=True
+    )
+
+    with connect(Endpoint(url=tls_engine, tls=tls), timeout=5) as engine:
+        assert engine.version["Version"] == "mock-20.10"
+        assert engine.api_version == "1.41"
+
+
+def test_connect_through_context_tls_files(
+    tls_engine: str, config_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tls_dir = write_context(config_dir, "mock", tls_engine)
+    tls_dir.mkdir(parents=True)
+    for name in ("ca.pem", "cert.pem", "key.pem"):
+        shutil.copy(TLS_FIXTURES / name, tls_dir / name)
+    monkeypatch.setenv("DOCKER_CONFIG", str(config_dir))
+    monkeypatch.delenv("DOCKER_HOST", raising=False)
+
+    with open_engine(context="mock", timeout=5) as engine:
+        assert engine.endpoint.context == "mock"
+        assert engine.version["Version"] == "mock-20.10"
+
+
+def test_connect_untrusted_server_certificate(tls_engine: str) -> None:
+    # Without the test CA the server's certificate cannot be verified.
+    tls = TLSSettings(cert=TLS_FIXTURES / "cert.pem", key=TLS_FIXTURES / "key.pem", verify=True)
+
+    with pytest.raises(EngineError) as raised:
+        connect(Endpoint(url=tls_engine, tls=tls), timeout=5)
+
+    message = str(raised.value)
+    assert message.startswith(f"TLS handshake with {tls_engine} failed")
+    assert "certificate verify failed" in message
+    assert_one_line(raised.value)
