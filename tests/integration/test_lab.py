@@ -10,7 +10,10 @@ from typing import Any
 import docker
 import pytest
 
+from inspector.engine import collect_snapshot, open_engine
 from inspector.lab import LAB_LABEL_KEY, LAB_SECRET_VALUES, LabFleet
+from inspector.model import Finding
+from inspector.rules import evaluate_rules
 
 pytestmark = pytest.mark.integration
 
@@ -156,6 +159,52 @@ def test_swarm_secret_and_service(docker_client: docker.DockerClient, lab_fleet:
     assert service["Spec"]["Labels"][LAB_LABEL_KEY] == "true"
     mounted = [ref["SecretName"] for ref in service["Spec"]["TaskTemplate"]["ContainerSpec"]["Secrets"]]
     assert mounted == [lab_fleet.secrets[0]]
+
+
+@pytest.fixture(scope="module")
+def lab_findings(lab_fleet: LabFleet) -> list[Finding]:
+    """Every finding of a scan of the engine with the lab fleet up."""
+    with open_engine(timeout=30) as engine:
+        snapshot = collect_snapshot(engine)
+    return evaluate_rules(snapshot)
+
+
+def rules_on(findings: list[Finding], kind: str, name: str) -> set[str]:
+    return {finding.rule for finding in findings if finding.kind == kind and finding.object_name == name}
+
+
+def test_api_container_passes_every_rule(lab_findings: list[Finding], lab_fleet: LabFleet) -> None:
+    assert rules_on(lab_findings, "container", lab_fleet.containers["api"]) == set()
+    assert rules_on(lab_findings, "image", lab_fleet.images["api"]) == set()
+
+
+@pytest.mark.parametrize(
+    ("kind", "role", "expected"),
+    [
+        ("container", "web", {"CTR-ROOT-USER", "CTR-IMAGE-LATEST", "CTR-PORT-ALL-INTERFACES", "CTR-DEFAULT-BRIDGE"}),
+        ("container", "web", {"CTR-HEALTHCHECK-MISSING", "CTR-MEMORY-LIMIT", "CTR-ENV-TLS-DISABLED"}),
+        ("container", "postgres", {"CTR-DATABASE-EXPOSED", "CTR-ENV-SECRET", "CTR-PORT-ALL-INTERFACES"}),
+        ("container", "admin", {"CTR-PRIVILEGED", "CTR-DOCKER-SOCKET", "CTR-CAP-DANGEROUS", "CTR-CAP-ADD"}),
+        ("image", "worker", {"IMG-HISTORY-SECRET"}),
+        ("image", "web", {"IMG-LATEST-TAG", "IMG-ROOT-USER"}),
+        ("network", "backend", {"NET-MIXED-EXPOSURE"}),
+    ],
+)
+def test_insecure_objects_break_rules(
+    lab_findings: list[Finding], lab_fleet: LabFleet, kind: str, role: str, expected: set[str]
+) -> None:
+    names = {"container": lab_fleet.containers, "image": lab_fleet.images, "network": lab_fleet.networks}[kind]
+    assert expected <= rules_on(lab_findings, kind, names[role])
+
+
+def test_unused_swarm_secret_is_reported(lab_findings: list[Finding], lab_fleet: LabFleet) -> None:
+    assert rules_on(lab_findings, "secret", lab_fleet.secrets[1]) == {"SEC-UNUSED"}
+    assert rules_on(lab_findings, "secret", lab_fleet.secrets[0]) == set()
+
+
+def test_findings_show_no_secret_value(lab_findings: list[Finding]) -> None:
+    for finding in lab_findings:
+        assert_no_secret_value(finding.model_dump_json())
 
 
 def test_up_twice_is_idempotent(docker_client: docker.DockerClient, lab_fleet: LabFleet, base_image: str) -> None:
