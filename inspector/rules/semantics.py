@@ -46,11 +46,13 @@ def is_latest_reference(reference: str) -> bool:
 
 
 def repository_name(reference: str) -> str:
-    """Return the repository part of an image reference, without registry host, tag or digest."""
-    without_digest = reference.strip().partition("@")[0]
-    path = without_digest.rsplit("/", 1)
-    last = path[-1].partition(":")[0]
-    return "/".join([*path[:-1], last])
+    """Return the repository path of an image reference, without registry host, tag or digest."""
+    components = reference.strip().partition("@")[0].split("/")
+    components[-1] = components[-1].partition(":")[0]
+    first = components[0]
+    if len(components) > 1 and ("." in first or ":" in first or first == "localhost"):
+        components = components[1:]
+    return "/".join(components)
 
 
 @dataclass(frozen=True)
