@@ -49,7 +49,7 @@ def _read_snapshot(args: argparse.Namespace) -> HostSnapshot:
 def _warn_expired_waivers(config: Config, today: date) -> None:
     for waiver in config.expired_waivers(today):
         log.warning(
-            "waiver for %s on %r in %s expired on %s; its findings are reported again",
+            "waiver for %s on %r in %s expired on %s, so its findings are reported again",
             waiver.rule, waiver.target, config.path, waiver.expires,
         )
 

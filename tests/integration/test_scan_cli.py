@@ -18,7 +18,7 @@ FORMATS = ("table", "json", "sarif", "markdown")
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    # A fresh process, as a user runs it; the empty config directory keeps a developer's config out.
+    # A fresh process, as a user runs it. The empty config directory keeps a developer's config out.
     environ = {**os.environ, "XDG_CONFIG_HOME": str(cwd / "xdg"), "NO_COLOR": "1"}
     return subprocess.run(
         [sys.executable, "-m", "inspector.cli", *args],

@@ -18,7 +18,7 @@ from inspector.rules import RULES
 
 @pytest.fixture(autouse=True)
 def _reset_cli_logging() -> Iterator[None]:
-    # main() adds a stderr handler on every call; drop them so later tests do not write to a closed capture.
+    # main() adds a stderr handler on every call. Dropping them keeps later tests off a closed capture.
     yield
     logger = logging.getLogger("inspector")
     for handler in list(logger.handlers):
