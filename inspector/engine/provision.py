@@ -12,7 +12,7 @@ import io
 import logging
 import tarfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,21 +86,27 @@ def slow_calls(api: docker.APIClient) -> Iterator[None]:
 # --- images -------------------------------------------------------------------------------
 
 
-def inspect_image(api: docker.APIClient, ref: str) -> dict[str, Any] | None:
-    """Return the image's inspect JSON, or None when the engine has no such image."""
-    with engine_call(f"inspecting image {ref}"):
+def _inspect_or_none(kind: str, inspect: Callable[[str], dict[str, Any]], ref: str) -> dict[str, Any] | None:
+    """Return `inspect(ref)`, or None when the engine has no such object."""
+    with engine_call(f"inspecting {kind} {ref}"):
         try:
-            return api.inspect_image(ref)
+            return inspect(ref)
         except docker.errors.NotFound:
             return None
 
 
+def inspect_image(api: docker.APIClient, ref: str) -> dict[str, Any] | None:
+    """Return the image's inspect JSON, or None when the engine has no such image."""
+    return _inspect_or_none("image", api.inspect_image, ref)
+
+
 def pull_image(api: docker.APIClient, ref: str) -> bool:
     """Try to pull `ref`; return whether the engine has it afterwards (no registry is not an error)."""
-    repository, _, tag = ref.rpartition(":") if ":" in ref.split("/")[-1] else (ref, "", "latest")
+    # A digest comes back as the tag, and the pull endpoint accepts a digest in its tag parameter.
+    repository, tag = docker.utils.parse_repository_tag(ref)
     try:
         with slow_calls(api):
-            for message in api.pull(repository, tag=tag, stream=True, decode=True):
+            for message in api.pull(repository, tag=tag or "latest", stream=True, decode=True):
                 if "error" in message:
                     log.info("pulling %s failed: %s", ref, message["error"])
                     return False
@@ -171,11 +177,7 @@ def create_network(api: docker.APIClient, name: str, labels: dict[str, str], int
 
 def inspect_volume(api: docker.APIClient, name: str) -> dict[str, Any] | None:
     """Return the volume's inspect JSON, or None when there is no such volume."""
-    with engine_call(f"inspecting volume {name}"):
-        try:
-            return api.inspect_volume(name)
-        except docker.errors.NotFound:
-            return None
+    return _inspect_or_none("volume", api.inspect_volume, name)
 
 
 def create_volume(api: docker.APIClient, name: str, labels: dict[str, str]) -> str:
@@ -190,11 +192,7 @@ def create_volume(api: docker.APIClient, name: str, labels: dict[str, str]) -> s
 
 def inspect_container(api: docker.APIClient, name: str) -> dict[str, Any] | None:
     """Return the container's inspect JSON, or None when there is no such container."""
-    with engine_call(f"inspecting container {name}"):
-        try:
-            return api.inspect_container(name)
-        except docker.errors.NotFound:
-            return None
+    return _inspect_or_none("container", api.inspect_container, name)
 
 
 def create_container(api: docker.APIClient, spec: ContainerSpec) -> str:

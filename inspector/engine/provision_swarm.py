@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,13 +37,18 @@ def init_swarm(api: docker.APIClient, advertise_addr: str) -> None:
         api.init_swarm(advertise_addr=advertise_addr, listen_addr=f"{advertise_addr}:2377")
 
 
+def _find_by_name(kind: str, listing: Callable[..., list[dict[str, Any]]], name: str) -> dict[str, Any] | None:
+    """Return the swarm object whose spec has exactly this name; the engine's name filter matches prefixes."""
+    with engine_call(f"listing {kind}s named {name}"):
+        for item in listing(filters={"name": name}):
+            if (item.get("Spec") or {}).get("Name") == name:
+                return item
+    return None
+
+
 def find_secret(api: docker.APIClient, name: str) -> dict[str, Any] | None:
     """Return the swarm secret with exactly this name, or None."""
-    with engine_call(f"listing secrets named {name}"):
-        for secret in api.secrets(filters={"name": name}):
-            if (secret.get("Spec") or {}).get("Name") == name:
-                return secret
-    return None
+    return _find_by_name("secret", api.secrets, name)
 
 
 def create_secret(api: docker.APIClient, name: str, data: str, labels: dict[str, str]) -> str:
@@ -54,11 +60,7 @@ def create_secret(api: docker.APIClient, name: str, data: str, labels: dict[str,
 
 def find_service(api: docker.APIClient, name: str) -> dict[str, Any] | None:
     """Return the swarm service with exactly this name, or None."""
-    with engine_call(f"listing services named {name}"):
-        for service in api.services(filters={"name": name}):
-            if (service.get("Spec") or {}).get("Name") == name:
-                return service
-    return None
+    return _find_by_name("service", api.services, name)
 
 
 def create_service(api: docker.APIClient, spec: ServiceSpec) -> str:
