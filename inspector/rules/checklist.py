@@ -15,8 +15,8 @@ ChecklistStatus = Literal["pass", "fail", "manual", "not checkable"]
 class ChecklistItem:
     """One checklist item and the rules whose findings decide it.
 
-    `checkable` is False for an item the Engine API cannot confirm; its rules are only a proxy,
-    so the item fails when they fire and is "not checkable" otherwise.
+    `checkable` is False for an item the Engine API cannot confirm. Its rules are then only a
+    proxy: the item fails when they fire and is "not checkable" otherwise.
     """
 
     phase: Literal["Pre-deployment", "Runtime"]

@@ -45,8 +45,8 @@ _REDIRECTS = frozenset({">", ">>", "<", "<<", ">&", "<&", "&>", "&>>", "<<<"})
 class HistoryStep:
     """One parsed history entry.
 
-    `instruction` is the Dockerfile keyword, or "" for a step that is none (an import or a
-    `docker commit`). For RUN, `arguments` is the shell command without its shell wrapper and
+    `instruction` is the Dockerfile keyword, or "" for a step that no instruction created (an
+    import or a `docker commit`). For RUN, `arguments` is the shell command without its shell wrapper and
     `build_args` the `|N key=value` pairs the step recorded.
     """
 

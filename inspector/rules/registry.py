@@ -36,7 +36,7 @@ def lookup(data: Any, *path: str) -> Any:
 
 @dataclass(frozen=True)
 class Violation:
-    """What a check found: a one-line message, the offending field and value, and an optional severity."""
+    """A check's result: a one-line message, the offending field and value, and an optional severity override."""
 
     message: str
     evidence: str

@@ -88,8 +88,8 @@ def _bindings(ports: Any) -> list[PortBinding]:
 def published_ports(inspect: dict[str, Any]) -> tuple[str, list[PortBinding]] | None:
     """Return the container's published ports and the field they came from, or None if unknown.
 
-    A running container lists them in `NetworkSettings.Ports`; a stopped or created one only in
-    `HostConfig.PortBindings`, so that is the fallback when the first has no binding.
+    A running container lists them in `NetworkSettings.Ports`. A stopped or created container
+    lists them only in `HostConfig.PortBindings`, which is therefore the fallback.
     """
     runtime = _bindings(as_dict(inspect.get("NetworkSettings")).get("Ports"))
     if runtime:
