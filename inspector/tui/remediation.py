@@ -110,15 +110,10 @@ class Remediation:
         if engine is None or container is None:
             return
         timeout = actions.stop_timeout(container.inspect)
-        self._confirm(
-            "Stop container",
-            f"Stop container {_label(container)}?",
-            f"Sends SIGTERM, then SIGKILL after {timeout} s.",
-            lambda: self._run(
-                "stop", container, {"timeout": timeout},
-                lambda: actions.stop_container(engine.api, container.id, timeout),
-                f"Stopped {_label(container)}.",
-            ),
+        self._confirm_and_run(
+            "stop", container, "Stop container", f"Sends SIGTERM, then SIGKILL after {timeout} s.",
+            {"timeout": timeout}, lambda: actions.stop_container(engine.api, container.id, timeout),
+            success=f"Stopped {_label(container)}.",
         )
 
     def toggle_pause(self, container: Container | None) -> None:
@@ -127,26 +122,17 @@ class Remediation:
         if engine is None or container is None:
             return
         if container.state == "paused":
-            self._confirm(
-                "Unpause container",
-                f"Unpause container {_label(container)}?",
-                "Resumes every process of the container.",
-                lambda: self._run(
-                    "unpause", container, {},
-                    lambda: actions.unpause_container(engine.api, container.id),
-                    f"Unpaused {_label(container)}.",
-                ),
+            self._confirm_and_run(
+                "unpause", container, "Unpause container", "Resumes every process of the container.",
+                {}, lambda: actions.unpause_container(engine.api, container.id),
+                success=f"Unpaused {_label(container)}.",
             )
             return
-        self._confirm(
-            "Pause container",
-            f"Pause container {_label(container)}?",
+        self._confirm_and_run(
+            "pause", container, "Pause container",
             "Freezes every process of the container until it is unpaused; connections stay open.",
-            lambda: self._run(
-                "pause", container, {},
-                lambda: actions.pause_container(engine.api, container.id),
-                f"Paused {_label(container)}.",
-            ),
+            {}, lambda: actions.pause_container(engine.api, container.id),
+            success=f"Paused {_label(container)}.",
         )
 
     def restart(self, container: Container | None) -> None:
@@ -155,15 +141,11 @@ class Remediation:
         if engine is None or container is None:
             return
         timeout = actions.stop_timeout(container.inspect)
-        self._confirm(
-            "Restart container",
-            f"Restart container {_label(container)}?",
+        self._confirm_and_run(
+            "restart", container, "Restart container",
             f"Sends SIGTERM, then SIGKILL after {timeout} s, then starts it again.",
-            lambda: self._run(
-                "restart", container, {"timeout": timeout},
-                lambda: actions.restart_container(engine.api, container.id, timeout),
-                f"Restarted {_label(container)}.",
-            ),
+            {"timeout": timeout}, lambda: actions.restart_container(engine.api, container.id, timeout),
+            success=f"Restarted {_label(container)}.",
         )
 
     def disconnect(self, container: Container | None) -> None:
@@ -179,15 +161,12 @@ class Remediation:
         def picked(network: str | None) -> None:
             if network is None:
                 return
-            self._confirm(
-                "Disconnect container",
-                f"Disconnect container {_label(container)} from network {network}?",
+            self._confirm_and_run(
+                "disconnect", container, "Disconnect container",
                 f"The container loses its interface and address on {network}; it keeps running.",
-                lambda: self._run(
-                    "disconnect", container, {"network": network},
-                    lambda: actions.disconnect_network(engine.api, container.id, network),
-                    f"Disconnected {_label(container)} from {network}.",
-                ),
+                {"network": network}, lambda: actions.disconnect_network(engine.api, container.id, network),
+                success=f"Disconnected {_label(container)} from {network}.",
+                question=f"Disconnect container {_label(container)} from network {network}?",
             )
 
         self.app.push_screen(NetworkPickerScreen(_label(container), networks), picked)
@@ -206,11 +185,10 @@ class Remediation:
             left = actions.isolate_container(engine.api, container.id)
             return f"Isolated {_label(container)}: disconnected from {', '.join(left) or 'no network'}."
 
-        self._confirm(
-            "Isolate container",
-            f"Isolate container {_label(container)}?",
+        self._confirm_and_run(
+            "isolate", container, "Isolate container",
             f"Disconnects it from every network: {', '.join(networks)}. It keeps running with no network.",
-            lambda: self._run("isolate", container, {"networks": networks}, work, None),
+            {"networks": networks}, work,
         )
 
     def commit(self, container: Container | None) -> None:
@@ -226,11 +204,11 @@ class Remediation:
             image = actions.commit_forensic_image(engine.api, container.id, container.name, current_user(), moment)
             return f"Committed {_label(container)} to {image.reference}."
 
-        self._confirm(
-            "Forensic commit",
-            f"Commit container {_label(container)} to image {reference}?",
+        self._confirm_and_run(
+            "commit", container, "Forensic commit",
             f"Saves its filesystem changes as a labelled image. {paused_note}",
-            lambda: self._run("commit", container, {"image": reference}, work, None),
+            {"image": reference}, work,
+            question=f"Commit container {_label(container)} to image {reference}?",
         )
 
     def show_logs(self, container: Container | None) -> None:
@@ -253,12 +231,26 @@ class Remediation:
 
     # -- running and reporting ------------------------------------------------------------
 
-    def _confirm(self, title: str, question: str, effect: str, on_yes: Callable[[], None]) -> None:
+    def _confirm_and_run(
+        self,
+        action: str,
+        container: Container,
+        title: str,
+        effect: str,
+        params: dict[str, Any],
+        work: Callable[[], object],
+        *,
+        success: str | None = None,
+        question: str | None = None,
+    ) -> None:
+        """Open the confirmation dialog; on yes, run `work` as `_run` does."""
+
         def answered(confirmed: bool | None) -> None:
             if confirmed:
-                on_yes()
+                self._run(action, container, params, work, success)
 
-        self.app.push_screen(ConfirmScreen(title, question, effect), answered)
+        dialog = ConfirmScreen(title, question or f"{title} {_label(container)}?", effect)
+        self.app.push_screen(dialog, answered)
 
     def _run(
         self,
@@ -384,7 +376,7 @@ class LogExportJob:
             return
         assert result is not None
         self.remediation._notify(
-            f"Exported {format_bytes(result.byte_count)} of logs of {_label(self.container)} to {result.path}"
+            f"Exported {format_bytes(result.byte_count)} of logs of {_label(self.container)} to {result.path.resolve()}"
         )
 
 

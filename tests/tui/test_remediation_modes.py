@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static
 
 from inspector.model import Container
 from inspector.tui.remediation import READING_VERBS, STATE_CHANGING_VERBS, Remediation
-from inspector.tui.screens.confirm import ConfirmScreen
+from inspector.tui.screens.confirm import ConfirmScreen, ExportProgressScreen
 from inspector.tui.screens.network_picker import NetworkPickerScreen
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -224,3 +224,17 @@ async def test_network_picker_returns_choice() -> None:
         await pilot.press("down", "enter")
         await pilot.pause()
     assert app.results == ["frontend"]
+
+
+async def test_export_progress_escape_cancels() -> None:
+    cancelled: list[bool] = []
+    app = DialogApp(ExportProgressScreen("web (abc)", lambda: cancelled.append(True)))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.screen.show_progress(3 * 1024 * 1024)
+        await pilot.pause()
+        progress = str(app.screen.query_one("#export-progress").render())
+        await pilot.press("escape")
+        await pilot.pause()
+    assert progress == "3.0 MiB written"
+    assert cancelled == [True]

@@ -14,7 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input, Label
+from textual.widgets import Footer, Input, Label
 
 from inspector.engine.actions import ActionError
 from inspector.engine.logs import close_log_stream, stream_log_lines
@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 # The viewer keeps at most this many lines, or the tail size if that is larger. Older lines
 # are dropped in blocks, so a chatty container cannot grow memory without limit.
 MIN_KEPT_LINES = 10_000
+# Lines may be up to a million characters each, so the kept text is bounded as well.
+MAX_KEPT_CHARACTERS = 50_000_000
 TAB_SIZE = 8
 
 
@@ -56,6 +58,7 @@ class LogScreen(Screen[None]):
         self.container_name = str(inspect.get("Name") or "").lstrip("/")
         self.max_lines = max(tail, MIN_KEPT_LINES)
         self.lines: list[LogLine] = []
+        self.kept_characters = 0
         self.row_starts: list[int] = []
         self.show_timestamps = False
         self.wrap = False
@@ -72,6 +75,7 @@ class LogScreen(Screen[None]):
         yield LogView(id="log-view")
         yield Input(placeholder="search (enter: find, esc: close)", id="log-search", classes="hidden")
         yield Label(Text(""), id="log-status")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(LogView).focus()
@@ -122,8 +126,9 @@ class LogScreen(Screen[None]):
         view = self.query_one(LogView)
         at_end = view.is_vertical_scroll_end or not self.lines
         self.lines.extend(batch)
-        if len(self.lines) > self.max_lines + self.max_lines // 10:
-            del self.lines[: len(self.lines) - self.max_lines]
+        self.kept_characters += sum(len(line.text) for line in batch)
+        if len(self.lines) > self.max_lines + self.max_lines // 10 or self.kept_characters > MAX_KEPT_CHARACTERS:
+            self._drop_oldest_lines()
             self.current_match = None
             self._rebuild_rows()
         else:
@@ -138,6 +143,14 @@ class LogScreen(Screen[None]):
         if at_end and self.current_match is None:
             view.scroll_end(animate=False, immediate=True, x_axis=False)
         self._update_status()
+
+    def _drop_oldest_lines(self) -> None:
+        drop = max(len(self.lines) - self.max_lines, 0)
+        self.kept_characters -= sum(len(line.text) for line in self.lines[:drop])
+        while drop < len(self.lines) - 1 and self.kept_characters > MAX_KEPT_CHARACTERS * 0.9:
+            self.kept_characters -= len(self.lines[drop].text)
+            drop += 1
+        del self.lines[:drop]
 
     def display_text(self, line: LogLine) -> str:
         """Return the line as shown: with its timestamp when timestamps are on, tabs expanded."""
