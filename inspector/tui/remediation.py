@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 STATE_CHANGING_VERBS = ("stop", "toggle_pause", "restart", "disconnect", "isolate", "commit")
 READING_VERBS = ("export_logs", "show_logs")
 VERBS = STATE_CHANGING_VERBS + READING_VERBS
+# Other names the app's key actions use for the same verbs.
+VERB_ALIASES = {"pause": "toggle_pause", "logs": "show_logs"}
 
 DEFAULT_LOG_TAIL = 1000
 
@@ -64,6 +66,7 @@ class Remediation:
 
     def unavailable_reason(self, verb: str) -> str | None:
         """Return why `verb` cannot run now, or None when it can."""
+        verb = VERB_ALIASES.get(verb, verb)
         if getattr(self.source, "live", True) is False:
             return "Actions are disabled: this view shows a capture file, not a live engine."
         if verb in STATE_CHANGING_VERBS and (self.read_only or getattr(self.source, "read_only", False)):

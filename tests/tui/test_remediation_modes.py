@@ -80,7 +80,7 @@ def test_capture_disables_every_verb(verb: str, tmp_path: Path) -> None:
     assert "capture file" in remediation.unavailable_reason(verb)
 
 
-@pytest.mark.parametrize("verb", STATE_CHANGING_VERBS)
+@pytest.mark.parametrize("verb", [*STATE_CHANGING_VERBS, "pause"])
 def test_read_only_disables_state_changes(verb: str, tmp_path: Path) -> None:
     remediation = Remediation(app=None, source=live_like_source(), audit_log_path=tmp_path / "a.jsonl",
                               read_only=True)
@@ -88,7 +88,7 @@ def test_read_only_disables_state_changes(verb: str, tmp_path: Path) -> None:
     assert "--read-only" in remediation.unavailable_reason(verb)
 
 
-@pytest.mark.parametrize("verb", READING_VERBS)
+@pytest.mark.parametrize("verb", [*READING_VERBS, "logs"])
 def test_read_only_keeps_log_reading(verb: str, tmp_path: Path) -> None:
     remediation = Remediation(app=None, source=live_like_source(), audit_log_path=tmp_path / "a.jsonl",
                               read_only=True)
