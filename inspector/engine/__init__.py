@@ -12,6 +12,7 @@ from inspector.engine.collect import (
 from inspector.engine.connection import (
     Endpoint,
     Engine,
+    InvalidEndpointError,
     TLSSettings,
     connect,
     open_engine,
@@ -21,6 +22,7 @@ from inspector.engine.connection import (
 __all__ = [
     "Endpoint",
     "Engine",
+    "InvalidEndpointError",
     "TLSSettings",
     "collect_container",
     "collect_image",

@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import docker
+import docker.constants
 import docker.errors
 import docker.tls
+import docker.utils
 import requests.exceptions
 
-from inspector.errors import EngineError
+from inspector.errors import EXIT_USAGE, EngineError
 from inspector.rules.secrets import mask_url_passwords
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,15 @@ log = logging.getLogger(__name__)
 SYSTEM_SOCKET = Path("/var/run/docker.sock")
 DEFAULT_CONTEXT = "default"
 NEXT_STEP = "is dockerd running? start it, or pick another endpoint with --host/--context"
+
+
+class InvalidEndpointError(EngineError):
+    """An endpoint URL that cannot name a Docker engine: invalid usage (exit code 2).
+
+    It stays an EngineError so callers that handle an unreachable engine handle this too.
+    """
+
+    exit_code = EXIT_USAGE
 
 
 @dataclass(frozen=True)
@@ -317,6 +328,11 @@ def classify_error(error: BaseException, endpoint: Endpoint, timeout: float | No
                 endpoint=where,
             )
         return EngineError(f"Docker engine at {where} returned an error: {explanation}", endpoint=where)
+    if _find(error, json.JSONDecodeError) is not None:
+        return EngineError(
+            f"{where} did not respond like a Docker engine (its /version is not JSON): check the address",
+            endpoint=where,
+        )
     if _find(error, (OSError, requests.exceptions.ConnectionError)) is not None:
         reason = _find(error, OSError) or error
         return EngineError(f"cannot connect to Docker engine at {where} ({_first_line(reason)}): {NEXT_STEP}", endpoint=where)
@@ -335,8 +351,22 @@ def _tls_config(tls: TLSSettings) -> docker.tls.TLSConfig:
     return docker.tls.TLSConfig(client_cert=client_cert, ca_cert=ca_cert, verify=tls.verify)
 
 
+def check_endpoint_url(endpoint: Endpoint) -> None:
+    """Raise InvalidEndpointError when the endpoint URL cannot name a Docker engine."""
+    try:
+        docker.utils.parse_host(endpoint.url, docker.constants.IS_WINDOWS_PLATFORM, tls=endpoint.tls is not None)
+    except (docker.errors.DockerException, ValueError) as error:
+        origin = f" from {endpoint.source}" if endpoint.source else ""
+        raise InvalidEndpointError(
+            f"invalid Docker endpoint {endpoint.display!r}{origin} ({_first_line(error)}): "
+            "use unix:///path/to/docker.sock, tcp://HOST:PORT or ssh://USER@HOST",
+            endpoint=endpoint.display,
+        ) from None
+
+
 def connect(endpoint: Endpoint, timeout: float = 5.0) -> Engine:
     """Connect to the engine, negotiating the API version; raise EngineError within about `timeout`."""
+    check_endpoint_url(endpoint)
     log.info("connecting to Docker engine at %s (%s)", endpoint.display, endpoint.source)
     try:
         tls = _tls_config(endpoint.tls) if endpoint.tls else False

@@ -26,6 +26,7 @@ from inspector.engine import (
     open_engine,
 )
 from inspector.model import HostSnapshot
+from inspector.rules import evaluate_rules
 
 pytestmark = pytest.mark.integration
 
@@ -291,6 +292,17 @@ def test_capture_round_trip(snapshot: HostSnapshot) -> None:
     reloaded = capture_to_snapshot(json.loads(dump_capture(snapshot)))
 
     assert reloaded == snapshot
+
+
+def test_capture_gives_same_findings(snapshot: HostSnapshot, tmp_path: Path) -> None:
+    path = tmp_path / "host.json"
+    path.write_text(dump_capture(snapshot), encoding="utf-8")
+
+    live = evaluate_rules(snapshot, now=snapshot.collected_at)
+    from_capture = evaluate_rules(load_capture(path), now=snapshot.collected_at)
+
+    assert live
+    assert from_capture == live
 
 
 def test_capture_text_has_no_secret(snapshot: HostSnapshot) -> None:

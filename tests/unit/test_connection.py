@@ -20,7 +20,7 @@ import requests
 from inspector.cli import main
 from inspector.engine import Endpoint, TLSSettings, connect, open_engine, resolve_endpoint
 from inspector.engine.connection import classify_error, known_contexts
-from inspector.errors import EXIT_ENGINE, EngineError
+from inspector.errors import EXIT_ENGINE, EXIT_USAGE, EngineError
 
 # --- a temporary docker CLI config with contexts ---------------------------------------------
 
@@ -428,6 +428,49 @@ def test_connect_permission_denied(short_dir: Path) -> None:
     assert message.startswith(f"permission denied on {path}")
     assert "docker group" in message
     assert "rootless" in message
+
+
+def test_connect_invalid_url() -> None:
+    with pytest.raises(EngineError) as raised:
+        connect(Endpoint(url="tcp://127.0.0.1:notaport", source="--host"))
+
+    message = str(raised.value)
+    assert message.startswith("invalid Docker endpoint 'tcp://127.0.0.1:notaport' from --host")
+    assert "tcp://HOST:PORT" in message
+    assert raised.value.exit_code == EXIT_USAGE
+
+
+@pytest.fixture
+def web_server() -> Iterator[str]:
+    """A plain HTTP server on 127.0.0.1 that returns an HTML page for every path."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
+            body = b"<html>not docker</html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"tcp://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_connect_to_non_docker_server(web_server: str) -> None:
+    with pytest.raises(EngineError) as raised:
+        connect(Endpoint(url=web_server), timeout=5)
+
+    assert str(raised.value) == f"{web_server} did not respond like a Docker engine (its /version is not JSON): check the address"
 
 
 def test_cli_reports_missing_docker_host(
