@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
@@ -268,6 +269,21 @@ class InspectorApp(App[int]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
             navigation.keep_filter(self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Disable (dim) a container key whose action remediation cannot run now."""
+        if action.startswith("container_") and self.remediation is not None:
+            return self.remediation.check_action(action.removeprefix("container_"))
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        # Textual skips the action of a key that check_action disabled, so say why here.
+        if len(self.screen_stack) > 1:
+            return
+        for key, action, _description in CONTAINER_ACTIONS:
+            if event.key == key and self.remediation is not None and self.remediation.notify_unavailable(action):
+                event.stop()
+                return
 
     def run_container_action(self, method: str) -> None:
         """Call `self.remediation.<method>(container)` on the selected container."""
