@@ -20,6 +20,7 @@ A config file looks like this:
     [logs]
     tail = 1000
 
+A relative `export.dir` is taken from the directory dsc-tui runs in, like the default `.`.
 Every problem is reported as one `ConfigError` naming the file, the key and what is wrong.
 """
 

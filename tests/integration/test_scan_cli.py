@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from inspector.lab import LabFleet
@@ -15,6 +16,7 @@ from inspector.lab import LabFleet
 pytestmark = pytest.mark.integration
 
 FORMATS = ("table", "json", "sarif", "markdown")
+SARIF_SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "sarif-schema-2.1.0.json"
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -68,7 +70,11 @@ def test_scan_output_file(lab_fleet: LabFleet, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     text = output.read_text(encoding="utf-8")
-    assert json.loads(text)["version"] == "2.1.0"
+    sarif = json.loads(text)
+    assert sarif["version"] == "2.1.0"
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    errors = [f"{list(error.absolute_path)}: {error.message}" for error in jsonschema.Draft4Validator(schema).iter_errors(sarif)]
+    assert errors == []
     for value in lab_fleet.secret_values:
         assert value not in text
 
