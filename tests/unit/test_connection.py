@@ -19,7 +19,8 @@ import requests
 
 from inspector.cli import main
 from inspector.engine import Endpoint, TLSSettings, connect, open_engine, resolve_endpoint
-from inspector.engine.connection import classify_error, known_contexts
+from inspector.engine.connection import classify_error
+from inspector.engine.endpoint import known_contexts
 from inspector.errors import EXIT_ENGINE, EXIT_USAGE, EngineError
 
 # --- a temporary docker CLI config with contexts ---------------------------------------------
