@@ -60,6 +60,10 @@ class ContainerSpec:
     run_to_exit: bool = False
 
 
+class ConflictError(EngineError):
+    """The engine rejected a create because an object of that name exists (HTTP 409)."""
+
+
 @contextmanager
 def engine_call(action: str) -> Iterator[None]:
     """Turn any SDK or transport failure inside the block into an EngineError naming `action`."""
@@ -67,6 +71,8 @@ def engine_call(action: str) -> Iterator[None]:
         yield
     except docker.errors.APIError as error:
         detail = error.explanation or str(error)
+        if error.status_code == 409:
+            raise ConflictError(f"{action} failed: {detail}") from error
         raise EngineError(f"{action} failed: {detail}") from error
     except (docker.errors.DockerException, requests.exceptions.RequestException) as error:
         raise EngineError(f"{action} failed: {error}") from error
@@ -171,7 +177,11 @@ def inspect_network(api: docker.APIClient, name: str) -> dict[str, Any] | None:
 def create_network(api: docker.APIClient, name: str, labels: dict[str, str], internal: bool) -> str:
     """Create a bridge network; return its id."""
     with engine_call(f"creating network {name}"):
-        created = api.create_network(name, driver="bridge", internal=internal, labels=labels)
+        # The engine accepts duplicate network names unless asked to check, and a duplicate would
+        # make every later reference by name ambiguous.
+        created = api.create_network(
+            name, driver="bridge", internal=internal, labels=labels, check_duplicate=True
+        )
     return str(created["Id"])
 
 

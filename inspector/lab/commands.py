@@ -10,7 +10,7 @@ from typing import Any
 
 from inspector.engine import labelled, provision, provision_swarm
 from inspector.engine.labelled import LabObject
-from inspector.engine.provision import ContainerSpec
+from inspector.engine.provision import ConflictError, ContainerSpec
 from inspector.errors import EXIT_OK, EngineError, UsageError
 from inspector.lab.fleet import (
     BACKEND_NETWORK,
@@ -77,7 +77,11 @@ def _up_networks(api: Any, emit: Emit) -> None:
             _require_lab_label("network", name, existing.get("Labels"))
             emit("exists", "network", name)
             continue
-        provision.create_network(api, name, LAB_LABELS, internal=internal)
+        try:
+            provision.create_network(api, name, LAB_LABELS, internal=internal)
+        except ConflictError:
+            emit("exists", "network", name)  # another `lab up` created it after the lookup
+            continue
         emit("created", "network", name)
 
 
@@ -137,7 +141,11 @@ def _up_containers(api: Any, base_image: str, emit: Emit) -> None:
                 emit("exists", "container", spec.name)
             continue
 
-        container_id = provision.create_container(api, spec)
+        try:
+            container_id = provision.create_container(api, spec)
+        except ConflictError:
+            emit("exists", "container", spec.name)  # another `lab up` created it after the lookup
+            continue
         if not _start(api, spec, container_id):
             emit("created", "container", spec.name)
             continue
@@ -162,8 +170,13 @@ def _up_swarm(api: Any, base_image: str, want_swarm: bool, emit: Emit) -> None:
         if not want_swarm:
             return
         _progress(f"initialising a single-node swarm advertised on {SWARM_ADVERTISE_ADDR}")
-        provision_swarm.init_swarm(api, SWARM_ADVERTISE_ADDR)
-        emit("created", "swarm", SWARM_ADVERTISE_ADDR)
+        try:
+            provision_swarm.init_swarm(api, SWARM_ADVERTISE_ADDR)
+            emit("created", "swarm", SWARM_ADVERTISE_ADDR)
+        except EngineError:
+            # Another `lab up` may have initialised it first; only a still inactive swarm is an error.
+            if provision_swarm.swarm_state(api)[0] == "inactive":
+                raise
         state, manager = provision_swarm.swarm_state(api)
     if state != "active":
         message = f"swarm is {state} on this engine; fix it with `docker swarm` commands, then run again"
@@ -183,7 +196,11 @@ def _up_swarm(api: Any, base_image: str, want_swarm: bool, emit: Emit) -> None:
             _require_lab_label("secret", name, (existing.get("Spec") or {}).get("Labels"))
             emit("exists", "secret", name)
             continue
-        provision_swarm.create_secret(api, name, value, LAB_LABELS)
+        try:
+            provision_swarm.create_secret(api, name, value, LAB_LABELS)
+        except ConflictError:
+            emit("exists", "secret", name)  # another `lab up` created it after the lookup
+            continue
         emit("created", "secret", name)
 
     service = lab_service(base_image)
@@ -192,7 +209,11 @@ def _up_swarm(api: Any, base_image: str, want_swarm: bool, emit: Emit) -> None:
         _require_lab_label("service", service.name, (existing.get("Spec") or {}).get("Labels"))
         emit("exists", "service", service.name)
         return
-    provision_swarm.create_service(api, service)
+    try:
+        provision_swarm.create_service(api, service)
+    except ConflictError:
+        emit("exists", "service", service.name)  # another `lab up` created it after the lookup
+        return
     emit("created", "service", service.name)
     running, replicas = provision_swarm.wait_for_service_tasks(api, service.name, READY_WAIT_SECONDS)
     if running < replicas:
@@ -234,10 +255,21 @@ def lab_down(api: Any, emit: Emit = _print_line) -> int:
         labelled.wait_for_service_containers(api, [item.id for item in services], timeout=30.0)
 
     remaining = [item for item in labelled.list_labelled(api, LAB_LABEL) if item.kind != "service"]
+    conflicts: list[ConflictError] = []
     for item in sorted(remaining, key=_removal_key):
-        if labelled.remove_object(api, item):
+        try:
+            gone = labelled.remove_object(api, item)
+        except ConflictError as error:
+            # Still in use, e.g. an image whose container another `lab up` created meanwhile.
+            # Removing the rest first leaves as little of the fleet behind as possible.
+            log.warning("%s %s kept: %s", item.kind, item.name, error)
+            conflicts.append(error)
+            continue
+        if gone:
             removed += 1
             emit("removed", item.kind, item.name)
+    if conflicts:
+        raise EngineError(f"{len(conflicts)} lab objects are still in use and were kept; first: {conflicts[0]}")
     # NOTE: a swarm initialised by `lab up --swarm` stays active; leaving it is the operator's call.
     return removed
 

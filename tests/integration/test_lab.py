@@ -10,7 +10,8 @@ from typing import Any
 import docker
 import pytest
 
-from inspector.engine import collect_snapshot, open_engine
+from inspector.engine import collect_snapshot, open_engine, provision
+from inspector.engine.provision import ConflictError, ContainerSpec
 from inspector.lab import LAB_LABEL_KEY, LAB_SECRET_VALUES, LabFleet
 from inspector.model import Finding
 from inspector.rules import evaluate_rules
@@ -253,6 +254,29 @@ def test_unreachable_engine_exits_3(tmp_path: Any) -> None:
     result = run_cli("lab", "status", "--host", f"unix://{tmp_path}/no-engine.sock")
     assert result.returncode == 3
     assert result.stdout == ""
+
+
+def test_second_create_raises_conflict(docker_client: docker.DockerClient, base_image: str) -> None:
+    # Two concurrent `lab up` runs both find a name free; the loser must see a ConflictError,
+    # which `lab up` reports as an existing object, rather than create a duplicate network.
+    name = f"dsc-tui-test-conflict-{uuid.uuid4().hex[:8]}"
+    labels = {"dsc-tui.test": "true"}
+    spec = ContainerSpec(name=name, image=base_image, labels=labels, command=["true"], networks=(name,))
+    with open_engine(timeout=30) as engine:
+        try:
+            provision.create_network(engine.api, name, labels, internal=False)
+            with pytest.raises(ConflictError):
+                provision.create_network(engine.api, name, labels, internal=False)
+
+            provision.create_container(engine.api, spec)
+            with pytest.raises(ConflictError):
+                provision.create_container(engine.api, spec)
+        finally:
+            for item in docker_client.containers.list(all=True, filters={"name": name}):
+                item.remove(force=True)
+            for network in docker_client.networks.list(names=[name]):
+                network.remove()
+    assert docker_client.networks.list(names=[name]) == []
 
 
 def test_down_removes_only_lab_objects(docker_client: docker.DockerClient, lab_fleet: LabFleet, base_image: str) -> None:
