@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import docker.constants
 import docker.errors
 import requests.exceptions
+from pydantic import ValidationError
 
 from inspector.engine.connection import Engine, classify_error
 from inspector.errors import EngineError
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 MAX_WORKERS = docker.constants.DEFAULT_MAX_POOL_SIZE
 
 _Model = TypeVar("_Model")
+_Raw = TypeVar("_Raw")
 _ENGINE_FAILURES = (docker.errors.DockerException, requests.exceptions.RequestException, OSError)
 
 
@@ -49,36 +51,49 @@ def _engine_error(engine: Engine, error: BaseException) -> EngineError:
     return classified
 
 
-def _inspect_or_none(kind: str, object_id: str, read: Callable[[], _Model]) -> _Model | None:
-    """Run one inspect; return None when the object was removed since it was listed."""
+def _inspect_or_none(
+    kind: str, object_id: str, fetch: Callable[[], _Raw], build: Callable[[_Raw], _Model]
+) -> _Model | None:
+    """Inspect one object and build its model; None when it was removed since it was listed.
+
+    An object whose JSON does not fit the model (a type no engine should send) is skipped with a
+    warning rather than ending the whole collection.
+    """
     try:
-        return read()
+        raw = fetch()
     except docker.errors.NotFound:
         log.info("%s %s was removed while being read; skipped", kind, object_id)
+        return None
+    try:
+        return build(raw)
+    except (ValidationError, ValueError, TypeError, AttributeError) as error:
+        # The error's text may quote input values, so only its type and field locations are logged.
+        detail = type(error).__name__
+        if isinstance(error, ValidationError):
+            fields = ", ".join(".".join(map(str, problem["loc"])) for problem in error.errors())
+            detail = f"{detail} in {fields}"
+        log.warning("%s %s has inspect JSON that cannot be read (%s); skipped", kind, object_id, detail)
         return None
 
 
 def _read_container(engine: Engine, container_id: str) -> Container | None:
-    def read() -> Container:
-        return redacted_container(engine.api.inspect_container(container_id))
-
-    return _inspect_or_none("container", container_id, read)
+    return _inspect_or_none(
+        "container", container_id, lambda: engine.api.inspect_container(container_id), redacted_container
+    )
 
 
 def _read_image(engine: Engine, image_id: str) -> Image | None:
-    def read() -> Image:
-        data = engine.api.inspect_image(image_id)
-        return redacted_image(data, engine.api.history(image_id))
+    def fetch() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        return engine.api.inspect_image(image_id), engine.api.history(image_id)
 
-    return _inspect_or_none("image", image_id, read)
+    return _inspect_or_none("image", image_id, fetch, lambda raw: redacted_image(*raw))
 
 
 def _read_network(engine: Engine, network_id: str) -> Network | None:
-    def read() -> Network:
-        # GET /networks/{id} lists the attached containers; the list endpoint leaves them out.
-        return redacted_network(engine.api.inspect_network(network_id))
-
-    return _inspect_or_none("network", network_id, read)
+    # GET /networks/{id} lists the attached containers; the list endpoint leaves them out.
+    return _inspect_or_none(
+        "network", network_id, lambda: engine.api.inspect_network(network_id), redacted_network
+    )
 
 
 def swarm_reason(info: dict[str, Any]) -> str | None:

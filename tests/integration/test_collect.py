@@ -255,6 +255,27 @@ def test_container_removed_mid_collection(
     assert f"container {victim.id} was removed while being read; skipped" in caplog.messages
 
 
+def test_unreadable_image_skipped(
+    engine: Engine, fleet: Fleet, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    original_inspect = engine.api.inspect_image
+
+    def corrupt_size(image_id: str) -> Any:
+        data = original_inspect(image_id)
+        if data["Id"] == fleet.image_id:
+            data["Size"] = "not a number"
+        return data
+
+    monkeypatch.setattr(engine.api, "inspect_image", corrupt_size)
+    caplog.set_level(logging.WARNING, logger="inspector.engine.collect")
+
+    snapshot = collect_snapshot(engine)
+
+    assert snapshot.image(fleet.image_id) is None
+    assert snapshot.container(fleet.running.id) is not None
+    assert f"image {fleet.image_id} has inspect JSON that cannot be read (ValueError); skipped" in caplog.messages
+
+
 # --- single-object refreshers ----------------------------------------------------------------
 
 
