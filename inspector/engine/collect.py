@@ -2,8 +2,8 @@
 
 Lists are read first, then every object is inspected on a bounded thread pool. An object removed
 between the list and its inspect (404) is skipped. Every inspect JSON is redacted before a model
-is built from it, so no snapshot contains a secret value. Nothing here asks the engine to compute
-sizes (`size=True` walks every container's filesystem and takes seconds per container).
+is built from it, so no snapshot contains a secret value. No call here requests sizes, because
+`size=True` makes the engine walk each container's filesystem to compute `SizeRw` and `SizeRootFs`.
 """
 
 from __future__ import annotations
