@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.server
 import json
@@ -303,6 +304,49 @@ def test_display_masks_url_password() -> None:
     assert endpoint.display == "tcp://admin:***@192.0.2.1:2375"
 
 
+# --- HTTP servers on loopback ----------------------------------------------------------------
+
+
+class _MockEngineHandler(http.server.BaseHTTPRequestHandler):
+    """Serve `/version` (under any API prefix) as Docker 20.10 does, and 404 for every other path."""
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
+        if self.path.rstrip("/").endswith("/version"):
+            body = json.dumps({"Version": "mock-20.10", "ApiVersion": "1.41", "MinAPIVersion": "1.12"})
+            self.send_body("application/json", body.encode())
+        else:
+            self.send_error(404)
+
+    def send_body(self, content_type: str, body: bytes) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _WebPageHandler(_MockEngineHandler):
+    """Serve an HTML page for every path, as a web server that is not Docker does."""
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
+        self.send_body("text/html", b"<html>not docker</html>")
+
+
+@contextlib.contextmanager
+def _serving(server: http.server.ThreadingHTTPServer) -> Iterator[str]:
+    """Run `server` on a thread and yield its tcp:// URL."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"tcp://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 # --- connecting: failures classified into one line -------------------------------------------
 
 
@@ -444,27 +488,8 @@ def test_connect_invalid_url() -> None:
 @pytest.fixture
 def web_server() -> Iterator[str]:
     """A plain HTTP server on 127.0.0.1 that returns an HTML page for every path."""
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
-            body = b"<html>not docker</html>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"tcp://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), _WebPageHandler)) as url:
+        yield url
 
 
 def test_connect_to_non_docker_server(web_server: str) -> None:
@@ -548,24 +573,6 @@ def test_classify_multiline_error_keeps_one_line() -> None:
 TLS_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tls"
 
 
-class _MockEngineHandler(http.server.BaseHTTPRequestHandler):
-    """Serve `/version` (under any API prefix) as Docker 20.10 does, and 404 for every other path."""
-
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
-        if self.path.rstrip("/").endswith("/version"):
-            body = json.dumps({"Version": "mock-20.10", "ApiVersion": "1.41", "MinAPIVersion": "1.12"}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        else:
-            self.send_error(404)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def tls_engine() -> Iterator[str]:
     """A mock engine on 127.0.0.1 that requires a client certificate signed by the test CA."""
@@ -575,13 +582,8 @@ def tls_engine() -> Iterator[str]:
     context.verify_mode = ssl.CERT_REQUIRED
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _MockEngineHandler)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"tcp://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _serving(server) as url:
+        yield url
 
 
 def test_connect_with_client_certificate(tls_engine: str) -> None:
