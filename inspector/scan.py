@@ -95,6 +95,10 @@ def run_scan(args: argparse.Namespace) -> int:
     findings = evaluate_rules(snapshot)
     _warn_expired_waivers(config, now.date())
     findings = apply_config(findings, config, snapshot, now.date())
+    log.info(
+        "scanned %s: %d findings, %d waived, config %s",
+        snapshot.host.endpoint, len(findings), sum(1 for f in findings if f.waived), config.path or "none",
+    )
 
     report_format = getattr(args, "format", "table")
     if output is not None:
