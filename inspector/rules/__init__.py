@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from inspector.model.findings import Finding
+from inspector.model.objects import HostSnapshot
+
 # Importing the rule modules registers their checks.
 from inspector.rules import (  # noqa: F401
     container,
@@ -16,8 +19,6 @@ from inspector.rules import (  # noqa: F401
     secret,
 )
 from inspector.rules.catalogue import RULES, Rule, all_rules
-from inspector.model.findings import Finding
-from inspector.model.objects import HostSnapshot
 from inspector.rules.registry import evaluate_registered
 
 

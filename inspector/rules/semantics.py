@@ -41,7 +41,7 @@ def is_latest_reference(reference: str) -> bool:
     if not reference or "@" in reference or _IMAGE_ID.match(reference):
         return False
     last_component = reference.rsplit("/", 1)[-1]
-    name, separator, tag = last_component.partition(":")
+    _, separator, tag = last_component.partition(":")
     return not separator or tag == "latest"
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from rulefixtures import load
 
 from inspector.model.findings import Severity
+from inspector.rules import RULES
 
 
 def hardened() -> dict[str, Any]:
@@ -20,8 +20,6 @@ def risky() -> dict[str, Any]:
 
 
 def test_hardened_container_has_no_findings(container_rule) -> None:
-    from inspector.rules import RULES
-
     fired = [rule for rule in RULES if rule.startswith("CTR-") and container_rule(rule, hardened())]
     assert fired == []
 
