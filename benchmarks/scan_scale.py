@@ -3,7 +3,7 @@
 Each timed run is a fresh `dsc-tui scan` process writing to a temporary file, so the figure is what
 a user or CI job waits for: interpreter start, connecting, collecting, the rules and rendering.
 The extra containers are created (never started) with the label `dsc-tui.test=true` and removed
-at the end, whatever happens.
+at the end, also when a scan fails or the run is interrupted with Ctrl-C.
 
     .venv/bin/python benchmarks/scan_scale.py --containers 300 --runs 3
 """
@@ -34,18 +34,20 @@ def extra_containers(client: docker.DockerClient, count: int, image: str) -> Ite
     run_id = uuid.uuid4().hex[:8]
     labels = {"dsc-tui.test": "true", "dsc-tui.benchmark": run_id}
 
-    def create(index: int) -> str:
+    ids: list[str] = []
+
+    def create(index: int) -> None:
         # An env key the rules flag, so each container yields a realistic set of findings.
         container = client.api.create_container(
             image, ["sleep", "3600"], name=f"dsc-scan-bench-{run_id}-{index}", labels=labels,
             environment={"API_TOKEN": "bench-not-a-secret"},
         )
-        return container["Id"]
+        # Recorded as each one is created, so a failed creation still leaves the others to remove.
+        ids.append(container["Id"])
 
-    ids: list[str] = []
     try:
         with ThreadPoolExecutor(max_workers=8) as pool:
-            ids.extend(pool.map(create, range(count)))
+            list(pool.map(create, range(count)))
         yield
     finally:
         with ThreadPoolExecutor(max_workers=8) as pool:
