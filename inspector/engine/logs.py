@@ -186,13 +186,14 @@ def _stream_payload(
         if demuxer is None:
             yield from _tty_blocks(chunk, time_range)
             continue
-        parts: list[memoryview] = []
-        for _stream, piece, starts_frame in demuxer.feed(chunk):
-            if starts_frame:
+        payload, first_start, last_start = demuxer.feed_joined(chunk)
+        # A timestamp split across chunks is completed from the start of the next chunk.
+        time_range.feed(payload[:TIMESTAMP_LENGTH])
+        for start in dict.fromkeys((first_start, last_start)):
+            if start is not None:
                 time_range.start_message()
-            time_range.feed(piece)
-            parts.append(piece)
-        yield b"".join(parts)
+                time_range.feed(payload[start : start + TIMESTAMP_LENGTH])
+        yield payload
     if demuxer is not None and demuxer.pending:
         log.warning("log stream ended inside a frame, so the export is truncated")
 

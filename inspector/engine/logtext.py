@@ -98,6 +98,46 @@ class FrameDemuxer:
             self._remaining -= take
             position += take
 
+    def feed_joined(self, chunk: bytes) -> tuple[bytes, int | None, int | None]:
+        """Return the payload bytes in `chunk` joined, and where the first and last frame started in them.
+
+        This is `feed` without a generator and per-piece tuples, for exports that only need the
+        payload bytes and the first and last message times.
+        """
+        view = memoryview(chunk)
+        header_size = FRAME_HEADER.size
+        unpack_from = FRAME_HEADER.unpack_from
+        parts: list[memoryview] = []
+        length = 0
+        first_start: int | None = None
+        last_start: int | None = None
+        position = 0
+        end = len(view)
+        while position < end:
+            if self._remaining == 0:
+                if self._header or end - position < header_size:
+                    needed = header_size - len(self._header)
+                    self._header += view[position : position + needed]
+                    position += min(needed, end - position)
+                    if len(self._header) < header_size:
+                        break
+                    self._stream, self._remaining = FRAME_HEADER.unpack(self._header)
+                    self._header.clear()
+                else:
+                    self._stream, self._remaining = unpack_from(view, position)
+                    position += header_size
+                if self._remaining == 0:
+                    continue
+                if first_start is None:
+                    first_start = length
+                last_start = length
+            take = min(self._remaining, end - position)
+            parts.append(view[position : position + take])
+            length += take
+            self._remaining -= take
+            position += take
+        return b"".join(parts), first_start, last_start
+
     @property
     def pending(self) -> bool:
         """True when the stream ended inside a frame (a truncated stream)."""

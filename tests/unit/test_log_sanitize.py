@@ -169,3 +169,19 @@ def test_line_longer_than_maximum_is_split_not_lost() -> None:
     for piece in parser.feed(f"{TS1} ".encode() + b"x" * 25 + b"\n"):
         lines.extend(assembler.feed(piece))
     assert [len(line.text) for line in lines] == [10, 10, 5]
+
+
+def test_demuxer_joined_payload_and_frame_starts() -> None:
+    stream = frame(STDOUT, b"hello\n") + frame(STDERR, b"oops\n") + frame(STDOUT, b"") + frame(STDOUT, b"bye")
+    for size in (1, 3, 7, 8, 9, len(stream)):
+        demuxer = FrameDemuxer()
+        payload = b""
+        starts: list[int] = []
+        for start in range(0, len(stream), size):
+            joined, first_start, last_start = demuxer.feed_joined(stream[start : start + size])
+            starts.extend(len(payload) + offset for offset in (first_start, last_start) if offset is not None)
+            payload += joined
+        assert payload == b"hello\noops\nbye"
+        assert set(starts) <= {0, 6, 11}
+        assert min(starts) == 0
+        assert max(starts) == 11
