@@ -11,6 +11,7 @@ from inspector.report.text import clean
 
 # Inline Markdown syntax characters, each made literal by a backslash. `-`, `+` and `.` are left alone:
 # they only start a list at the beginning of a line, and engine text never starts one here.
+# NOTE: `@` is left alone, so GitHub may turn engine text such as `@team` into a mention.
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#!|~])")
 # Severities whose findings stay expanded. The others fold into <details> to keep comments short.
 _EXPANDED = ("critical", "high")
