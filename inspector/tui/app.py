@@ -151,7 +151,7 @@ class InspectorApp(App[int]):
 
     def on_event_stream_state(self, message: EventStreamState) -> None:
         if message.connected:
-            if self.connection != "connected":
+            if self.connection in ("disconnected", "no-engine"):
                 # The engine is back (or answered for the first time): heal the view with a full refresh.
                 self.feed.refresh_all()
             return

@@ -57,7 +57,9 @@ class SourceFeed(Widget):
             log.warning("full refresh failed: %s", error)
             self.app.post_message(EngineUnreachable(str(error)))
             return
-        result = evaluate(snapshot, self.clock(), self.config)
+        # A capture is judged as of its own collection time, so ages in it never change.
+        now = self.clock() if self.source.live else snapshot.collected_at
+        result = evaluate(snapshot, now, self.config)
         self.app.post_message(ResultReady(result, full=True))
 
     # --- single-object refresh ------------------------------------------------------------

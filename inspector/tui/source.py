@@ -7,6 +7,7 @@ events. Every method that may block is called from a thread worker.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -62,7 +63,7 @@ class CaptureSource:
 
     def __init__(self, path: Path, label: str | None = None) -> None:
         self.path = path
-        self._label = label or str(path)
+        self._label = label or path.name
         self._snapshot: HostSnapshot | None = None
 
     @property
@@ -115,6 +116,7 @@ class LiveSource:
         self.timeout = timeout
         self.read_only = read_only
         self._engine: Any = None
+        self._lock = threading.Lock()
 
     @property
     def engine(self) -> Any:
@@ -136,15 +138,18 @@ class LiveSource:
         return self.context
 
     def _connected(self) -> Any:
-        if self._engine is None:
-            from inspector.engine import open_engine
+        # The refresh and event workers connect from their own threads; one connection serves both.
+        with self._lock:
+            if self._engine is None:
+                from inspector.engine import open_engine
 
-            self._engine = open_engine(host=self.host, context=self.context, timeout=self.timeout)
-            log.info("connected to %s", self._engine.endpoint.display)
-        return self._engine
+                self._engine = open_engine(host=self.host, context=self.context, timeout=self.timeout)
+                log.info("connected to %s", self._engine.endpoint.display)
+            return self._engine
 
     def _forget_engine(self) -> None:
-        engine, self._engine = self._engine, None
+        with self._lock:
+            engine, self._engine = self._engine, None
         if engine is not None:
             try:
                 engine.close()

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import RenderableType
+from rich.style import Style
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from inspector.model import ObjectKind, Severity
 from inspector.tui.detail_content import DetailStyles, render_detail
 from inspector.tui.state import Resource, ScanResult, object_id_of
+
+HINT = "Select a row to see its details."
 
 
 class DetailPanel(VerticalScroll):
@@ -29,33 +34,59 @@ class DetailPanel(VerticalScroll):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._body = Static(Text("Select a row to see its details."), classes="detail-body")
+        self._body = Static(Text(HINT), classes="detail-body")
         self.can_focus = False
         self.shown: tuple[ObjectKind, str] | None = None
+        self._shown_result: ScanResult | None = None
+        self._content: RenderableType | None = None
+        self._rendered_width = 0
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield self._body
 
     def _styles(self) -> DetailStyles:
-        def severity(value: Severity | None) -> object:
+        def severity(value: Severity | None) -> Style:
             name = value.value if value else "none"
             return self.get_component_rich_style(f"severity--{name}", partial=True)
 
         return DetailStyles(
             label=self.get_component_rich_style("detail--label", partial=True),
             heading=self.get_component_rich_style("detail--heading", partial=True),
-            severity=severity,  # type: ignore[arg-type]
+            severity=severity,
         )
 
     def show_object(self, kind: ObjectKind | None, item: Resource | None, result: ScanResult | None) -> None:
-        """Render `item` (keeping the scroll position when it is the object already shown)."""
+        """Render `item`, keeping the scroll position when it is the object already shown."""
         if kind is None or item is None or result is None:
             self.shown = None
-            self._body.update(Text("Select a row to see its details."))
+            self._shown_result = None
+            self._content = None
+            self._body.update(Text(HINT))
             return
-        same = self.shown == (kind, object_id_of(item))
-        self._body.update(render_detail(kind, item, result, self._styles()))
-        if not same:
+        key = (kind, object_id_of(item))
+        if key == self.shown and result is self._shown_result:
+            return
+        if key != self.shown:
             self.scroll_home(animate=False)
-        self.shown = (kind, object_id_of(item))
+        self.shown = key
+        self._shown_result = result
+        self._content = render_detail(kind, item, result, self._styles())
+        self._render_lines()
 
+    def _render_lines(self) -> None:
+        # Rich tables are costly to lay out on every frame, so the content is rendered once per
+        # change of object or width into plain styled lines.
+        if self._content is None:
+            return
+        width = max(self.scrollable_content_region.width, 20)
+        self._rendered_width = width
+        console = self.app.console
+        options = console.options.update(width=width, height=None)
+        lines = console.render_lines(self._content, options, pad=False)
+        text = Text("\n").join(Text.assemble(*((s.text, s.style) for s in line if not s.control)) for line in lines)
+        text.no_wrap = True
+        self._body.update(text)
+
+    def on_resize(self) -> None:
+        if self._content is not None and self.scrollable_content_region.width != self._rendered_width:
+            self._render_lines()
