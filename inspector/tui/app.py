@@ -58,6 +58,8 @@ class InspectorApp(App[int]):
     """Panes for the checklist, containers, images, networks, secrets and findings of one host."""
 
     TITLE = "dsc-tui"
+    # The visible pane's table takes the focus in `on_mount`; never the hidden filter box.
+    AUTO_FOCUS = None
     CSS_PATH: ClassVar[list[str | Path]] = stylesheet_paths()  # type: ignore[assignment]
     COMMANDS = App.COMMANDS | {InspectorCommands}
 
@@ -120,8 +122,6 @@ class InspectorApp(App[int]):
         yield self.feed
 
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).display = False
-        self.query_one("#filter-status", Static).display = False
         self._show_header()
         self.remediation = navigation.create_remediation(self)
         self.feed.refresh_all()
@@ -144,6 +144,8 @@ class InspectorApp(App[int]):
             pane.show_result(message.result)
         self.query_one(SecretsPane).show_result(message.result)
         self._show_header()
+        if self.focused is None and self.screen is self.screen_stack[0]:
+            self._focus_active_table()
 
     def on_engine_unreachable(self, message: EngineUnreachable) -> None:
         self.connection = "disconnected" if self.result is not None else "no-engine"
