@@ -31,6 +31,7 @@ from inspector.engine.logtext import (
     LineAssembler,
     LogLine,
     LogMessageParser,
+    is_timestamp,
     sanitize_text,
 )
 from inspector.model.fields import dig
@@ -38,7 +39,6 @@ from inspector.model.fields import dig
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 256 * 1024
-FILE_MODE = 0o600
 
 
 class ExportCancelled(Exception):
@@ -167,8 +167,8 @@ class _TimeRange:
                 self._finish_candidate()
 
     def _finish_candidate(self) -> None:
-        if self._collecting and len(self._candidate) == TIMESTAMP_LENGTH:
-            value = self._candidate.decode("ascii", "replace")
+        if self._collecting and is_timestamp(self._candidate):
+            value = self._candidate.decode("ascii")
             if self.first is None:
                 self.first = value
             self.last = value
@@ -234,6 +234,7 @@ def export_logs(
 
     file_name = export_file_name(container_name, container_id, moment)
     stem = _free_stem(directory, file_name.removesuffix(".log"))
+    # mkstemp creates the file with mode 0600, and linking keeps that mode for the final name.
     descriptor, temporary_name = tempfile.mkstemp(dir=directory, prefix=f".{stem}.", suffix=".part")
     temporary = Path(temporary_name)
     hasher = hashlib.sha256()

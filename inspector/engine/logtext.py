@@ -50,6 +50,11 @@ _ESCAPE_SEQUENCE = re.compile(
 _CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def is_timestamp(data: bytes | bytearray) -> bool:
+    """Return True when `data` is exactly one engine log time, without the trailing space."""
+    return len(data) == TIMESTAMP_LENGTH and _TIMESTAMP.fullmatch(bytes(data) + b" ") is not None
+
+
 def sanitize_text(text: str) -> str:
     """Remove every terminal escape sequence and control character except tab and newline."""
     if text.isprintable():
