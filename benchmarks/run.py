@@ -1,0 +1,287 @@
+"""Run every dsc-tui benchmark in one go on the local Docker engine and print the figures.
+
+    .venv/bin/python benchmarks/run.py                 # everything, about 25 minutes
+    .venv/bin/python benchmarks/run.py --quick         # small sizes, about 4 minutes
+    .venv/bin/python benchmarks/run.py --only scan,render
+
+Creates its own containers labelled `dsc-tui.bench=true` and removes them at the end (also after
+an error or Ctrl-C, and any left by an earlier interrupted run). See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR))
+
+import fleet  # noqa: E402 - needs the path above
+import log_export  # noqa: E402
+import scan_floor  # noqa: E402
+from fleet import Fleet, cpu_seconds, dockerd_pid, median, percentile, rss_bytes  # noqa: E402
+from tui_pty import PtyTui  # noqa: E402
+
+SECTIONS = ("scan", "render", "events", "idle", "memory", "logs")
+RUNNING = 30
+
+
+def say(text: str) -> None:
+    """Print a progress line at once."""
+    print(text, flush=True)
+
+
+def run_render(runs: int, expected: int) -> dict[str, Any]:
+    """Launch the TUI `runs` times in fresh processes; return seconds to a populated containers table."""
+    results = []
+    for _ in range(runs):
+        launched = time.monotonic()
+        child = subprocess.run(
+            [sys.executable, str(BENCH_DIR / "tui_probe.py"), "render", str(expected), repr(launched)],
+            capture_output=True, text=True, check=False,
+        )
+        if child.returncode != 0:
+            raise RuntimeError(f"render probe failed: {child.stderr.strip()[-2000:]}")
+        results.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    renders = [r["render"] for r in results]
+    return {"expected_rows": expected, "runs": results, "render": renders, "render_median": median(renders),
+            "mounted_median": median(r["mounted"] for r in results)}
+
+
+def run_events(trials: int, expected: int, image: str) -> dict[str, Any]:
+    """Start `trials` containers under a running TUI; return the latencies to their rows."""
+    child = subprocess.run(
+        [sys.executable, str(BENCH_DIR / "tui_probe.py"), "events", str(expected), str(trials), image],
+        capture_output=True, text=True, check=False,
+    )
+    if child.returncode != 0:
+        raise RuntimeError(f"events probe failed: {child.stderr.strip()[-2000:]}")
+    probe = json.loads(child.stdout.strip().splitlines()[-1])
+    latencies, from_create = probe["latencies"], probe["from_create"]
+    return {"latencies": latencies, "median": median(latencies), "p95": percentile(latencies, 0.95),
+            "max": max(latencies), "from_create": from_create, "from_create_median": median(from_create),
+            "from_create_p95": percentile(from_create, 0.95)}
+
+
+def run_idle(seconds: float, workdir: Path) -> dict[str, Any]:
+    """Measure dockerd alone, an idle TUI with dockerd, then dockerd alone again, each over `seconds`."""
+    engine = dockerd_pid()
+
+    def engine_cpu_over(window: float) -> float:
+        before = cpu_seconds(engine)
+        time.sleep(window)
+        return cpu_seconds(engine) - before
+
+    time.sleep(10)  # the containers just started settle first
+    alone_before = engine_cpu_over(seconds)
+    with PtyTui(workdir / "idle.log") as tui:
+        tui.wait_loaded()
+        tui_before, engine_before = cpu_seconds(tui.pid), cpu_seconds(engine)
+        time.sleep(seconds)
+        tui_cpu = cpu_seconds(tui.pid) - tui_before
+        engine_with = cpu_seconds(engine) - engine_before
+        collections = tui.collections()
+    alone_after = engine_cpu_over(seconds)
+    # The TUI's window lies between two windows without it, so a drift in the engine's own load cancels out.
+    alone = (alone_before + alone_after) / 2
+    return {
+        "seconds": seconds,
+        "tui_cpu_percent": 100 * tui_cpu / seconds,
+        "dockerd_alone_percent": 100 * alone / seconds,
+        "dockerd_alone_runs_percent": [100 * alone_before / seconds, 100 * alone_after / seconds],
+        "dockerd_with_tui_percent": 100 * engine_with / seconds,
+        "dockerd_extra_percent": 100 * (engine_with - alone) / seconds,
+        "collections": collections,
+    }
+
+
+def run_memory(minutes: float, bench: Fleet, workdir: Path) -> dict[str, Any]:
+    """Start the TUI, then start and stop one container every second; sample its RSS every 10 s."""
+    churn = bench.create("churn")
+    samples: list[tuple[float, int]] = []
+    cycles = 0
+    with PtyTui(workdir / "memory.log") as tui:
+        tui.wait_loaded()
+        loaded_peak = rss_bytes(tui.pid, "VmHWM")
+        started = time.monotonic()
+        next_sample = started
+        cpu_before = cpu_seconds(tui.pid)
+        while (now := time.monotonic()) - started < minutes * 60:
+            if now >= next_sample:
+                samples.append((now - started, rss_bytes(tui.pid)))
+                next_sample += 10
+            tick = time.monotonic()
+            bench.api.start(churn)
+            time.sleep(0.5)
+            bench.api.stop(churn, timeout=0)
+            cycles += 1
+            time.sleep(max(0.0, 1.0 - (time.monotonic() - tick)))
+        elapsed = time.monotonic() - started
+        time.sleep(5)  # let the last events drain
+        samples.append((time.monotonic() - started, rss_bytes(tui.pid)))
+        cpu = cpu_seconds(tui.pid) - cpu_before
+        peak = rss_bytes(tui.pid, "VmHWM")
+    mib = fleet.MIB
+    after_first_minute = [rss for at, rss in samples if at >= 60] or [samples[-1][1]]
+    return {
+        "minutes": elapsed / 60,
+        "cycles": cycles,
+        "loaded_peak_mib": loaded_peak / mib,
+        "peak_mib": peak / mib,
+        "start_mib": samples[0][1] / mib,
+        "after_1min_mib": after_first_minute[0] / mib,
+        "end_mib": samples[-1][1] / mib,
+        "growth_mib": (samples[-1][1] - samples[0][1]) / mib,
+        "growth_after_1min_mib": (samples[-1][1] - after_first_minute[0]) / mib,
+        "tui_cpu_percent": 100 * cpu / elapsed,
+        "samples_mib": [(round(at), round(rss / mib, 1)) for at, rss in samples],
+    }
+
+
+def main() -> int:
+    """Parse the options, run the chosen sections, always clean up, and print the results."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections ({', '.join(SECTIONS)})")
+    parser.add_argument("--quick", action="store_true", help="small sizes and short runs, to try the harness")
+    parser.add_argument("--sizes", help="extra created containers per scan step (default: 100,300,1000)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per median (default: 5)")
+    parser.add_argument("--event-trials", type=int, default=20, help="containers started under the TUI (default: 20)")
+    parser.add_argument("--idle-seconds", type=float, help="idle measurement window (default: 60)")
+    parser.add_argument("--memory-minutes", type=float, help="container churn under the TUI (default: 10)")
+    parser.add_argument("--log-mb", type=int, help="log size for the export benchmark, MiB (default: 1024)")
+    parser.add_argument("--image", default="busybox:1.36", help="image of the benchmark containers")
+    parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
+    args = parser.parse_args()
+
+    sections = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+    sizes = [int(s) for s in (args.sizes or ("20,50" if args.quick else "100,300,1000")).split(",")]
+    idle_size = sizes[min(1, len(sizes) - 1)]
+    idle_seconds = args.idle_seconds or (15 if args.quick else 60)
+    memory_minutes = args.memory_minutes or (1 if args.quick else 10)
+    log_mb = args.log_mb or (64 if args.quick else 1024)
+
+    api = fleet.client().api
+    results: dict[str, Any] = {"machine": fleet.machine(api), "command": " ".join(sys.argv), "sizes": sizes}
+    say(json.dumps(results["machine"], indent=1))
+    removed = fleet.remove_bench_objects(api)
+    if removed:
+        say(f"removed {removed} containers left by an earlier benchmark run")
+    bench = Fleet(api, args.image)
+    try:
+        with tempfile.TemporaryDirectory(prefix="dsc-bench-") as directory:
+            workdir = Path(directory)
+            if {"scan", "render", "events", "idle", "memory"} & set(sections):
+                bench.start_running(RUNNING)
+            for size in sizes:
+                bench.grow_to(size)
+                counts = fleet.engine_counts(api)
+                say(f"-- {size} created + {RUNNING} running bench containers; engine holds {counts}")
+                if "scan" in sections:
+                    scan = scan_floor.measure(args.runs, workdir)
+                    scan["engine"] = counts
+                    results.setdefault("scan", {})[size] = scan
+                    say(f"scan {scan['scan_median']:.2f} s, floor {scan['floor_median']:.2f} s, "
+                        f"ratio {scan['ratio']:.2f}, {scan['findings']} findings")
+                if size == idle_size and "idle" in sections:
+                    idle = run_idle(idle_seconds, workdir)
+                    idle["engine"] = counts
+                    results["idle"] = idle
+                    say(f"idle over {idle_seconds:.0f} s: dsc-tui {idle['tui_cpu_percent']:.2f}% of a core, "
+                        f"dockerd extra {idle['dockerd_extra_percent']:+.2f}%")
+            counts = fleet.engine_counts(api)
+            if "render" in sections:
+                render = run_render(args.runs, counts["containers"])
+                render["engine"] = counts
+                results["render"] = render
+                say(f"first render: median {render['render_median']:.2f} s (mounted {render['mounted_median']:.2f} s)")
+            if "events" in sections:
+                events = run_events(args.event_trials, counts["containers"], args.image)
+                results["events"] = events
+                say(f"event to row: median {events['median'] * 1000:.0f} ms, p95 {events['p95'] * 1000:.0f} ms "
+                    f"(from the create call: median {events['from_create_median'] * 1000:.0f} ms)")
+            if "memory" in sections:
+                memory = run_memory(memory_minutes, bench, workdir)
+                memory["engine"] = counts
+                results["memory"] = memory
+                say(f"memory: peak {memory['peak_mib']:.1f} MiB, growth {memory['growth_mib']:+.1f} MiB "
+                    f"({memory['growth_after_1min_mib']:+.1f} after the first minute) over {memory['cycles']} cycles")
+            removed = fleet.remove_bench_objects(api)
+            say(f"removed {removed} bench containers")
+            if "logs" in sections:
+                logs = log_export.measure(api, log_mb, args.runs, args.image)
+                results["logs"] = logs
+                say(f"log export {logs['export_median']:.0f} MiB/s vs docker logs {logs['cli_median']:.0f} MiB/s "
+                    f"= {100 * logs['ratio']:.0f}%, RSS growth max {logs['rss_growth_max']:.1f} MiB, "
+                    f"same bytes: {logs['same_bytes']}")
+    finally:
+        removed = fleet.remove_bench_objects(api)
+        if removed:
+            say(f"removed {removed} bench containers")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
+    print(summary(results))
+    return 0
+
+
+def summary(results: dict[str, Any]) -> str:
+    """Return the results as Markdown tables for RESULTS.md."""
+    machine = results["machine"]
+    lines = [
+        f"Run {machine['date']}: {machine['nproc']} cores ({machine['cpu']}), {machine['ram']} RAM, "
+        f"kernel {machine['kernel']}, Docker {machine['docker']}, Python {machine['python']}, {machine['packages']}.",
+        f"Command: `{results['command']}`",
+        "",
+    ]
+    if "scan" in results:
+        lines += ["| extra containers | engine containers / images | findings | scan median | floor median | ratio |",
+                  "|---|---|---|---|---|---|"]
+        for size, scan in results["scan"].items():
+            engine = scan["engine"]
+            lines.append(f"| {size} + {RUNNING} running | {engine['containers']} / {engine['images']} | {scan['findings']} "
+                         f"| {scan['scan_median']:.2f} s | {scan['floor_median']:.2f} s | {scan['ratio']:.2f} |")
+        lines.append("")
+    if "render" in results:
+        render = results["render"]
+        lines.append(f"- First render, {render['expected_rows']} rows: median {render['render_median']:.2f} s "
+                     f"(runs {', '.join(f'{r:.2f}' for r in render['render'])}; app mounted at "
+                     f"{render['mounted_median']:.2f} s).")
+    if "events" in results:
+        events = results["events"]
+        lines.append(f"- Event to row, {len(events['latencies'])} starts: median {events['median'] * 1000:.0f} ms, "
+                     f"p95 {events['p95'] * 1000:.0f} ms, max {events['max'] * 1000:.0f} ms from the start call's "
+                     f"return; from the create call: median {events['from_create_median'] * 1000:.0f} ms, "
+                     f"p95 {events['from_create_p95'] * 1000:.0f} ms.")
+    if "idle" in results:
+        idle = results["idle"]
+        lines.append(f"- Idle over {idle['seconds']:.0f} s with {idle['engine']['containers']} containers: dsc-tui "
+                     f"{idle['tui_cpu_percent']:.2f}% of a core ({idle['collections']} full collections in its log); dockerd "
+                     f"{idle['dockerd_alone_percent']:.2f}% alone (before and after: "
+                     f"{', '.join(f'{v:.2f}' for v in idle['dockerd_alone_runs_percent'])}), "
+                     f"{idle['dockerd_with_tui_percent']:.2f}% with the TUI ({idle['dockerd_extra_percent']:+.2f}%).")
+    if "memory" in results:
+        memory = results["memory"]
+        lines.append(f"- Memory with {memory['engine']['containers']} containers: peak RSS {memory['loaded_peak_mib']:.1f} MiB "
+                     f"after loading, {memory['peak_mib']:.1f} MiB over the run; {memory['minutes']:.1f} min of "
+                     f"{memory['cycles']} start/stop cycles: RSS {memory['start_mib']:.1f} -> {memory['end_mib']:.1f} MiB "
+                     f"({memory['growth_mib']:+.1f}; {memory['growth_after_1min_mib']:+.1f} after the first minute), "
+                     f"dsc-tui CPU {memory['tui_cpu_percent']:.1f}% of a core.")
+    if "logs" in results:
+        logs = results["logs"]
+        lines.append(f"- Log export of {logs['bytes'] / fleet.MIB:.0f} MiB: {logs['export_median']:.0f} MiB/s vs "
+                     f"`docker logs` {logs['cli_median']:.0f} MiB/s ({100 * logs['ratio']:.0f}%); RSS growth max "
+                     f"{logs['rss_growth_max']:.1f} MiB over {logs['baseline_rss_mib']:.0f} MiB; same bytes: "
+                     f"{logs['same_bytes']}.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
