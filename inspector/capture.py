@@ -199,11 +199,13 @@ def write_private_file(path: Path, text: str) -> None:
 def run_capture(args: argparse.Namespace) -> int:
     """Run `dsc-tui capture`: collect the engine's state and write it to --output or stdout."""
     from inspector.engine import collect_snapshot, open_engine
+    from inspector.engine.endpoint import tls_options
 
     engine = open_engine(
         host=getattr(args, "host", None),
         context=getattr(args, "context", None),
         timeout=getattr(args, "timeout", 5.0),
+        tls=tls_options(args),
     )
     try:
         snapshot = collect_snapshot(engine)

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from inspector import __version__
 from inspector.errors import EXIT_USAGE, DscError
@@ -15,6 +16,15 @@ from inspector.errors import EXIT_USAGE, DscError
 log = logging.getLogger("inspector")
 
 SEVERITY_CHOICES = ("critical", "high", "medium", "low", "info")
+
+
+class _AppendContext(argparse.Action):
+    """Store `--context` in `context` (the last one given) and every one given in `contexts`."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        namespace.contexts = [*getattr(namespace, "contexts", []), values]
+        setattr(namespace, self.dest, values)
 
 
 def _add_endpoint_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
@@ -26,7 +36,21 @@ def _add_endpoint_options(parser: argparse.ArgumentParser, top_level: bool) -> N
         "-H", "--host", metavar="URL", **default,
         help="Docker engine URL (unix://, tcp://, ssh://); overrides --context and DOCKER_HOST",
     )
-    group.add_argument("--context", metavar="NAME", **default, help="docker CLI context to use")
+    group.add_argument(
+        "--context", metavar="NAME", action=_AppendContext, **default,
+        help="docker CLI context to use; `scan --context A --context B` scans several engines into one report",
+    )
+    group.add_argument(
+        "--tlsverify", action="store_true", **default,
+        help="use TLS and verify the engine's certificate; files not given below are read from "
+        "$DOCKER_CERT_PATH or ~/.docker (ca.pem, cert.pem, key.pem)",
+    )
+    group.add_argument("--tlscacert", type=Path, metavar="FILE", **default,
+                       help="CA certificate that signed the engine's certificate (implies --tlsverify)")
+    group.add_argument("--tlscert", type=Path, metavar="FILE", **default,
+                       help="client certificate for TLS (implies --tlsverify)")
+    group.add_argument("--tlskey", type=Path, metavar="FILE", **default,
+                       help="private key of the client certificate (implies --tlsverify)")
     group.add_argument(
         "--timeout", type=float, metavar="SECONDS", **(default or {"default": 5.0}),
         help="seconds to wait for the engine to answer (default: 5)",
@@ -155,6 +179,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run dsc-tui and return its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    contexts = getattr(args, "contexts", [])
+    if len(contexts) > 1 and args.command != "scan":
+        parser.error("only `scan` takes --context more than once")
+    if len(contexts) > 1 and getattr(args, "host", None):
+        parser.error("--host cannot be combined with several --context options")
     if args.command is None:
         _configure_file_logging(args.log_file, args.verbose)
     else:

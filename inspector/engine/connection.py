@@ -25,11 +25,14 @@ from inspector.engine.endpoint import (
     DEFAULT_CONTEXT,
     SYSTEM_SOCKET,
     Endpoint,
+    InvalidEndpointError,
+    TLSOptions,
     TLSSettings,
     known_contexts,
     resolve_endpoint,
 )
-from inspector.errors import EXIT_USAGE, EngineError
+from inspector.engine.ssh import SSHFailure, open_ssh_client, parse_ssh_url
+from inspector.errors import EngineError
 from inspector.rules.secrets import mask_url_passwords
 
 __all__ = [
@@ -38,6 +41,7 @@ __all__ = [
     "Endpoint",
     "Engine",
     "InvalidEndpointError",
+    "TLSOptions",
     "TLSSettings",
     "check_endpoint_url",
     "classify_error",
@@ -50,15 +54,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 NEXT_STEP = "is dockerd running? start it, or pick another endpoint with --host/--context"
-
-
-class InvalidEndpointError(EngineError):
-    """An endpoint URL that cannot name a Docker engine: invalid usage (exit code 2).
-
-    It stays an EngineError so callers that handle an unreachable engine handle this too.
-    """
-
-    exit_code = EXIT_USAGE
 
 
 class _APIClient(docker.APIClient):
@@ -117,10 +112,60 @@ def _find(error: BaseException, kind: type[BaseException] | tuple[type[BaseExcep
     return next((e for e in _exception_chain(error) if isinstance(e, kind)), None)
 
 
+# What to do about each kind of `SSHFailure`.
+_SSH_NEXT_STEPS = {
+    "authentication": "load the key into ssh-agent or set IdentityFile in ~/.ssh/config "
+    "(dsc-tui runs ssh with BatchMode=yes, so it never asks for a password)",
+    "host-key": "check the host's key, then add it to known_hosts, e.g. by running ssh to the host once",
+    "no-docker": "install the docker CLI on the remote host: dsc-tui runs `docker system dial-stdio` there",
+    "timeout": "check the host name and port, or raise --timeout",
+    "unreachable": "check the host name, port and network, and that sshd runs there",
+    "no-client": "install the OpenSSH client, or set DSC_SSH_COMMAND to the ssh program",
+    "remote": "check that dockerd runs on the remote host and that the ssh user may use its socket",
+}
+_SSH_PROBLEMS = {
+    "authentication": "SSH authentication to {where} failed",
+    "host-key": "SSH host key check for {where} failed",
+    "no-docker": "the docker CLI was not found on {where}",
+    "timeout": "SSH connection to {where} timed out",
+    "unreachable": "cannot reach {where} over SSH",
+    "no-client": "cannot run ssh for {where}",
+    "remote": "the remote docker CLI at {where} failed",
+}
+# OpenSSL's reasons when a TLS client meets a plain-HTTP server, which answers the handshake
+# with an HTTP error page.
+_PLAIN_HTTP_REASONS = ("wrong version number", "record layer failure", "packet length too long", "http request")
+
+
+def _classify_ssh(failure: SSHFailure, where: str) -> EngineError:
+    problem = _SSH_PROBLEMS.get(failure.problem, _SSH_PROBLEMS["remote"]).format(where=where)
+    next_step = _SSH_NEXT_STEPS.get(failure.problem, _SSH_NEXT_STEPS["remote"])
+    return EngineError(f"{problem} ({_first_line(failure.detail)}): {next_step}", endpoint=where)
+
+
+def _classify_tls(error: BaseException, where: str) -> EngineError:
+    reason = _first_line(_find(error, ssl.SSLError) or error)
+    lowered = reason.lower()
+    if any(marker in lowered for marker in _PLAIN_HTTP_REASONS):
+        next_step = "the endpoint does not speak TLS; drop --tlsverify and the TLS files, or use its TLS port"
+    elif "alert certificate expired" in lowered:
+        # The engine sent this alert: it judged our client certificate.
+        next_step = "the engine rejected the client certificate as expired; renew it (--tlscert, --tlskey)"
+    elif "expired" in lowered:
+        next_step = "the engine's certificate has expired; renew it on the engine"
+    else:
+        next_step = "check the CA and client certificates (--tlscacert, --tlscert, --tlskey, DOCKER_CERT_PATH or the context's TLS files)"
+    return EngineError(f"TLS handshake with {where} failed ({reason}): {next_step}", endpoint=where)
+
+
 def classify_error(error: BaseException, endpoint: Endpoint, timeout: float | None = None) -> EngineError:
     """Turn an SDK or socket error into a one-line EngineError naming the endpoint and the next step."""
     where = endpoint.display
     socket_path = endpoint.socket_path
+
+    ssh_failure = _find(error, SSHFailure)
+    if isinstance(ssh_failure, SSHFailure):
+        return _classify_ssh(ssh_failure, where)
 
     if _find(error, FileNotFoundError) is not None and socket_path is not None:
         return EngineError(f"Docker socket {socket_path} not found: {NEXT_STEP}", endpoint=where)
@@ -132,14 +177,13 @@ def classify_error(error: BaseException, endpoint: Endpoint, timeout: float | No
             endpoint=where,
         )
     if _find(error, (ssl.SSLError, requests.exceptions.SSLError)) is not None:
-        reason = _find(error, ssl.SSLError) or error
-        return EngineError(
-            f"TLS handshake with {where} failed ({_first_line(reason)}): check the CA and client "
-            "certificates (DOCKER_CERT_PATH, DOCKER_TLS_VERIFY or the context's TLS files)",
-            endpoint=where,
-        )
+        return _classify_tls(error, where)
     if _find(error, (TimeoutError, requests.exceptions.Timeout)) is not None:
         seconds = f" after {timeout:g} s" if timeout else ""
+        if endpoint.url.startswith("ssh://"):
+            return EngineError(
+                f"SSH connection to {where} timed out{seconds}: {_SSH_NEXT_STEPS['timeout']}", endpoint=where
+            )
         return EngineError(
             f"Docker engine at {where} timed out{seconds}: check that dockerd is healthy, "
             "or raise --timeout",
@@ -189,7 +233,10 @@ def _tls_config(tls: TLSSettings) -> docker.tls.TLSConfig:
 def check_endpoint_url(endpoint: Endpoint) -> None:
     """Raise InvalidEndpointError when the endpoint URL cannot name a Docker engine."""
     try:
-        docker.utils.parse_host(endpoint.url, docker.constants.IS_WINDOWS_PLATFORM, tls=endpoint.tls is not None)
+        if endpoint.url.startswith("ssh://"):
+            parse_ssh_url(endpoint.url)
+        else:
+            docker.utils.parse_host(endpoint.url, docker.constants.IS_WINDOWS_PLATFORM, tls=endpoint.tls is not None)
     except (docker.errors.DockerException, ValueError) as error:
         origin = f" from {endpoint.source}" if endpoint.source else ""
         raise InvalidEndpointError(
@@ -204,18 +251,13 @@ def connect(endpoint: Endpoint, timeout: float = 5.0) -> Engine:
     check_endpoint_url(endpoint)
     log.info("connecting to Docker engine at %s (%s)", endpoint.display, endpoint.source)
     try:
-        tls = _tls_config(endpoint.tls) if endpoint.tls else False
-        # ssh:// goes through the system ssh client, as the docker CLI does, so keys and
-        # ~/.ssh/config apply and paramiko is not needed.
-        # NOTE: ssh:// has not been run against a remote engine, and its errors fall through to
-        # the generic "cannot connect" message.
-        api = _APIClient(
-            base_url=endpoint.url,
-            version="auto",
-            timeout=timeout,
-            tls=tls,
-            use_ssh_client=endpoint.url.startswith("ssh://"),
-        )
+        if endpoint.url.startswith("ssh://"):
+            # The system ssh client carries the connection, as with the docker CLI, so keys,
+            # the agent and ~/.ssh/config apply.
+            api = open_ssh_client(_APIClient, endpoint.url, timeout)
+        else:
+            tls = _tls_config(endpoint.tls) if endpoint.tls else False
+            api = _APIClient(base_url=endpoint.url, version="auto", timeout=timeout, tls=tls)
         version = api.version()
     except (docker.errors.DockerException, requests.exceptions.RequestException, OSError) as error:
         engine_error = classify_error(error, endpoint, timeout)
@@ -230,6 +272,8 @@ def connect(endpoint: Endpoint, timeout: float = 5.0) -> Engine:
     return Engine(api=api, endpoint=endpoint, version=version)
 
 
-def open_engine(host: str | None = None, context: str | None = None, timeout: float = 5.0) -> Engine:
+def open_engine(
+    host: str | None = None, context: str | None = None, timeout: float = 5.0, tls: TLSOptions | None = None
+) -> Engine:
     """Resolve the endpoint from options and environment, then connect to it."""
-    return connect(resolve_endpoint(host=host, context=context), timeout=timeout)
+    return connect(resolve_endpoint(host=host, context=context, tls=tls), timeout=timeout)

@@ -3,6 +3,10 @@
 Resolution order: `--host`, `--context`, `DOCKER_HOST` (with `DOCKER_TLS_VERIFY` and
 `DOCKER_CERT_PATH`), `DOCKER_CONTEXT`, the CLI's `currentContext`, the system socket, the rootless
 socket. Contexts are read from the CLI's context store under `$DOCKER_CONFIG/contexts`.
+
+TLS for a tcp:// URL from `--host` or `DOCKER_HOST` comes from the `--tlsverify`, `--tlscacert`,
+`--tlscert` and `--tlskey` options, else from `DOCKER_TLS_VERIFY` and `DOCKER_CERT_PATH`. A context
+brings its own TLS files.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspector.errors import EngineError
+from inspector.errors import EXIT_USAGE, EngineError
 from inspector.rules.secrets import mask_url_passwords
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,40 @@ class TLSSettings:
     cert: Path | None = None
     key: Path | None = None
     verify: bool = True
+
+
+@dataclass(frozen=True)
+class TLSOptions:
+    """TLS material from the command line; giving any of it turns TLS on with verification."""
+
+    verify: bool = False
+    ca: Path | None = None
+    cert: Path | None = None
+    key: Path | None = None
+
+    @property
+    def requested(self) -> bool:
+        """Whether any TLS option was given."""
+        return self.verify or any(path is not None for path in (self.ca, self.cert, self.key))
+
+
+def tls_options(args: object) -> TLSOptions:
+    """Return the TLS options of parsed command-line arguments; an absent option is off."""
+    return TLSOptions(
+        verify=bool(getattr(args, "tlsverify", False)),
+        ca=getattr(args, "tlscacert", None),
+        cert=getattr(args, "tlscert", None),
+        key=getattr(args, "tlskey", None),
+    )
+
+
+class InvalidEndpointError(EngineError):
+    """An endpoint that cannot name a Docker engine, or TLS files that are missing: invalid usage (exit 2).
+
+    It stays an EngineError so callers that handle an unreachable engine handle this too.
+    """
+
+    exit_code = EXIT_USAGE
 
 
 @dataclass(frozen=True)
@@ -140,9 +178,56 @@ def _tls_from_environ(environ: Mapping[str, str]) -> TLSSettings | None:
     return TLSSettings(ca=existing("ca.pem"), cert=existing("cert.pem"), key=existing("key.pem"), verify=verify)
 
 
-def _with_env_tls(url: str, context: str | None, source: str, environ: Mapping[str, str]) -> Endpoint:
-    tls = _tls_from_environ(environ) if url.startswith("tcp://") else None
-    return Endpoint(url=url, context=context, tls=tls, source=source)
+def _require_file(path: Path, option: str, url: str) -> Path:
+    if not path.is_file():
+        raise InvalidEndpointError(f"{option} file {path} for {url} not found: check the path", endpoint=url)
+    return path
+
+
+def _tls_from_options(options: TLSOptions, url: str, environ: Mapping[str, str]) -> TLSSettings:
+    """Return TLS settings from the options; files not given default to DOCKER_CERT_PATH or ~/.docker."""
+    cert_path = environ.get("DOCKER_CERT_PATH")
+    directory = Path(cert_path) if cert_path else docker_config_dir(environ)
+    # As in the docker CLI, the CA is required and a missing default client certificate means "none".
+    ca = options.ca or directory / "ca.pem"
+    if not ca.is_file():
+        raise InvalidEndpointError(
+            f"TLS for {url} needs a CA certificate, but {ca} does not exist: "
+            "pass --tlscacert FILE or set DOCKER_CERT_PATH to the directory holding ca.pem",
+            endpoint=url,
+        )
+    cert = _require_file(options.cert, "--tlscert", url) if options.cert else None
+    key = _require_file(options.key, "--tlskey", url) if options.key else None
+    if cert is None and key is None:
+        default_cert, default_key = directory / "cert.pem", directory / "key.pem"
+        if default_cert.is_file() and default_key.is_file():
+            cert, key = default_cert, default_key
+    if (cert is None) != (key is None):
+        raise InvalidEndpointError(
+            f"TLS for {url} needs both --tlscert and --tlskey, or neither", endpoint=url
+        )
+    return TLSSettings(ca=ca, cert=cert, key=key, verify=True)
+
+
+def _with_tls(
+    url: str, source: str, environ: Mapping[str, str], options: TLSOptions | None
+) -> Endpoint:
+    if not url.startswith("tcp://"):
+        if options is not None and options.requested:
+            log.warning("TLS options apply only to tcp:// endpoints; ignoring them for %s", mask_url_passwords(url))
+        return Endpoint(url=url, source=source)
+    if options is not None and options.requested:
+        tls: TLSSettings | None = _tls_from_options(options, mask_url_passwords(url), environ)
+    else:
+        tls = _tls_from_environ(environ)
+        if tls is not None and tls.verify and tls.ca is None:
+            directory = environ.get("DOCKER_CERT_PATH") or str(docker_config_dir(environ))
+            raise InvalidEndpointError(
+                f"DOCKER_TLS_VERIFY is set for {mask_url_passwords(url)}, but {directory} has no ca.pem: "
+                "set DOCKER_CERT_PATH to the directory holding ca.pem, cert.pem and key.pem",
+                endpoint=mask_url_passwords(url),
+            )
+    return Endpoint(url=url, tls=tls, source=source)
 
 
 def _current_context(config_dir: Path) -> str | None:
@@ -163,6 +248,7 @@ def resolve_endpoint(
     context: str | None = None,
     environ: Mapping[str, str] | None = None,
     *,
+    tls: TLSOptions | None = None,
     system_socket: Path = SYSTEM_SOCKET,
 ) -> Endpoint:
     """Choose the engine endpoint as the docker CLI would; raise EngineError for an unknown context."""
@@ -171,13 +257,18 @@ def resolve_endpoint(
     config_dir = docker_config_dir(environ)
 
     if host:
-        return _with_env_tls(host, None, "--host", environ)
+        return _with_tls(host, "--host", environ, tls)
     if context and context != DEFAULT_CONTEXT:
+        if tls is not None and tls.requested:
+            raise InvalidEndpointError(
+                f"TLS options apply to --host or DOCKER_HOST, not to context {context!r}, "
+                "which brings its own TLS files: drop the --tls options",
+            )
         return _context_endpoint(context, config_dir, "--context")
 
     docker_host = environ.get("DOCKER_HOST")
     if docker_host:
-        return _with_env_tls(docker_host, None, "DOCKER_HOST", environ)
+        return _with_tls(docker_host, "DOCKER_HOST", environ, tls)
 
     # `--context default` means "no context", so DOCKER_CONTEXT and currentContext are skipped.
     if not context:
@@ -187,8 +278,12 @@ def resolve_endpoint(
         else:
             name, source = _current_context(config_dir), f"currentContext in {config_dir / 'config.json'}"
         if name and name != DEFAULT_CONTEXT:
-            return _context_endpoint(name, config_dir, source)
+            return _ignoring_tls_options(_context_endpoint(name, config_dir, source), tls)
 
+    return _ignoring_tls_options(_local_socket(environ, system_socket), tls)
+
+
+def _local_socket(environ: Mapping[str, str], system_socket: Path) -> Endpoint:
     if system_socket.exists():
         return Endpoint(url=f"unix://{system_socket}", source="system socket")
     runtime_dir = environ.get("XDG_RUNTIME_DIR")
@@ -198,3 +293,12 @@ def resolve_endpoint(
             return Endpoint(url=f"unix://{rootless_socket}", source="rootless socket")
     # Nothing found: try the system socket anyway, so the error names the socket that is missing.
     return Endpoint(url=f"unix://{system_socket}", source="default socket")
+
+
+def _ignoring_tls_options(endpoint: Endpoint, options: TLSOptions | None) -> Endpoint:
+    if options is not None and options.requested:
+        log.warning(
+            "TLS options apply to --host or DOCKER_HOST; ignoring them for %s from %s",
+            endpoint.display, endpoint.source,
+        )
+    return endpoint

@@ -282,8 +282,9 @@ def lab_status(api: Any) -> list[LabObject]:
 def run_lab(args: argparse.Namespace) -> int:
     """Run `dsc-tui lab up|down|status` and return the exit code."""
     from inspector.engine import open_engine
+    from inspector.engine.endpoint import tls_options
 
-    with open_engine(args.host, args.context, args.timeout) as engine:
+    with open_engine(args.host, args.context, args.timeout, tls=tls_options(args)) as engine:
         if args.action == "up":
             lab_up(engine.api, args.base_image, args.swarm)
         elif args.action == "down":
