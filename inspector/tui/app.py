@@ -174,6 +174,7 @@ class InspectorApp(App[int]):
         self._show_header()
 
     def _show_header(self) -> None:
+        self.refresh_bindings()
         host = self.result.snapshot.host if self.result else None
         engine_version = f"{host.server_version} (API {host.api_version})" if host and host.server_version else ""
         self.query_one(StatusHeader).show(
@@ -273,7 +274,9 @@ class InspectorApp(App[int]):
             navigation.keep_filter(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Disable (dim) a container key whose action remediation cannot run now."""
+        """Hide the demo key while an engine answers; dim container keys remediation cannot run now."""
+        if action == "open_demo":
+            return self.source.live and self.connection in ("no-engine", "disconnected")
         if action.startswith("container_") and self.remediation is not None:
             return self.remediation.check_action(action.removeprefix("container_"))
         return True
