@@ -153,6 +153,9 @@ def _classify_tls(error: BaseException, where: str) -> EngineError:
         next_step = "the engine rejected the client certificate as expired; renew it (--tlscert, --tlskey)"
     elif "expired" in lowered:
         next_step = "the engine's certificate has expired; renew it on the engine"
+    elif "eof occurred" in lowered:
+        # With TLS 1.3 an engine that rejects the client certificate may close before its alert is read.
+        next_step = "the engine closed the connection during TLS setup, as it does when it rejects the client certificate: check --tlscert and --tlskey, and that their CA is the one the engine trusts"
     else:
         next_step = "check the CA and client certificates (--tlscacert, --tlscert, --tlskey, DOCKER_CERT_PATH or the context's TLS files)"
     return EngineError(f"TLS handshake with {where} failed ({reason}): {next_step}", endpoint=where)

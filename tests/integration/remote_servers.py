@@ -56,9 +56,16 @@ def make_tls_material(directory: Path) -> Path:
     return directory
 
 
-def server_context(material: Path, certificate: str = "server") -> ssl.SSLContext:
-    """A server context that presents `<certificate>.pem` and requires a client certificate from the CA."""
+def server_context(material: Path, certificate: str = "server", tls12_only: bool = False) -> ssl.SSLContext:
+    """A server context that presents `<certificate>.pem` and requires a client certificate from the CA.
+
+    In TLS 1.3 the client finishes its handshake before the server has judged its certificate, so the
+    server's alert may come after the client has already given up on a closed socket. `tls12_only`
+    makes the alert part of the handshake, for tests that check what a rejected client is told.
+    """
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if tls12_only:
+        context.maximum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(material / f"{certificate}.pem", material / f"{certificate}-key.pem")
     context.load_verify_locations(material / "ca.pem")
     context.verify_mode = ssl.CERT_REQUIRED
@@ -72,6 +79,18 @@ def _close_listener(listener: socket.socket) -> None:
     except OSError:
         pass
     listener.close()
+
+
+def _drain(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_WR)
+        sock.settimeout(5)
+        while sock.recv(65536):
+            pass
+    except OSError:
+        pass
+    finally:
+        sock.close()
 
 
 def _pump(source: socket.socket, target: socket.socket) -> None:
@@ -134,8 +153,10 @@ class EngineProxy:
             engine = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             engine.connect(self.target)
         except (OSError, ssl.SSLError):
-            # A failed handshake is the case under test: the client reports it.
-            client.close()
+            # A failed handshake is the case under test. With TLS 1.3 the client may already have sent
+            # its request, and closing with that unread would reset the connection and lose the alert
+            # that tells the client why, so read until the client closes.
+            _drain(client)
             return
         self._sockets.append(engine)
         threading.Thread(target=_pump, args=(engine, client), daemon=True).start()

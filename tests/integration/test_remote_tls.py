@@ -115,14 +115,14 @@ def test_wrong_ca_fails(
 
 
 def test_expired_client_certificate_fails(
-    tls_proxy: EngineProxy, tls_material: Path, clean_env: Path, capsys: pytest.CaptureFixture[str]
+    docker_client: docker.DockerClient, tls_material: Path, clean_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ["scan", "--host", tls_proxy.url, *client_options(tls_material, cert="expired-client")]
-
-    status, _report, err = scan_json(capsys, argv)
+    with EngineProxy(server_context(tls_material, tls12_only=True)) as proxy:
+        argv = ["scan", "--host", proxy.url, *client_options(tls_material, cert="expired-client")]
+        status, _report, err = scan_json(capsys, argv)
 
     assert status == EXIT_ENGINE
-    assert_one_error_line(err, tls_proxy.url)
+    assert_one_error_line(err, proxy.url)
     assert "rejected the client certificate as expired" in err
 
 
