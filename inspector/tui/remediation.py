@@ -366,6 +366,9 @@ class LogExportJob:
             error = str(failure)
         except OSError as failure:
             error = f"Cannot write the log export in {directory}: {failure.strerror or failure}"
+        except Exception as failure:  # noqa: BLE001 - the progress dialog must close whatever happens
+            log.exception("log export of container %s failed", self.container.id)
+            error = f"export failed: {failure}"
         self.remediation.record("export_logs", self.container, params, error)
         self.app.call_from_thread(self._finish, result, error)
 

@@ -98,6 +98,12 @@ class LogScreen(Screen[None]):
                 self.app.call_from_thread(self.add_lines, batch)
         except ActionError as error:
             if not self._stop.is_set():
+                log.warning("log stream of container %s failed: %s", self.container_id, error)
+                self.app.call_from_thread(self._set_stream_state, f"error: {error}")
+            return
+        except Exception as error:  # noqa: BLE001 - the status line must leave "loading" whatever happens
+            if not self._stop.is_set():
+                log.exception("log stream of container %s failed", self.container_id)
                 self.app.call_from_thread(self._set_stream_state, f"error: {error}")
             return
         if not self._stop.is_set():
@@ -117,12 +123,17 @@ class LogScreen(Screen[None]):
 
     def _set_stream_state(self, state: str) -> None:
         self.stream_state = state
+        if not self.is_mounted:
+            return
         self._update_status()
 
     # -- lines and rows -----------------------------------------------------------------------
 
     def add_lines(self, batch: list[LogLine]) -> None:
         """Append lines from the stream, keeping the view at the end if it was there."""
+        if not self.is_mounted:
+            # The reading thread may deliver one last batch after the screen closed.
+            return
         view = self.query_one(LogView)
         at_end = view.is_vertical_scroll_end or not self.lines
         self.lines.extend(batch)
