@@ -36,11 +36,13 @@ def _read_snapshot(args: argparse.Namespace) -> HostSnapshot:
 
     # Imported here so that a scan of a capture file does not load the Docker SDK.
     from inspector.engine import collect_snapshot, open_engine
+    from inspector.engine.endpoint import tls_options
 
     engine = open_engine(
         host=getattr(args, "host", None),
         context=getattr(args, "context", None),
         timeout=getattr(args, "timeout", 5.0),
+        tls=tls_options(args),
     )
     with engine:
         return collect_snapshot(engine)
@@ -79,14 +81,33 @@ def fails(findings: list[Finding], threshold: Severity) -> bool:
     return any(not f.waived and f.severity.rank >= threshold.rank for f in findings)
 
 
+def _report_output(args: argparse.Namespace) -> Path | None:
+    output: Path | None = getattr(args, "output", None)
+    if output is not None and str(output) == "-":
+        return None
+    if output is not None and output.is_dir():
+        raise UsageError(f"cannot write report to {output}: it is a directory")
+    return output
+
+
+def _exit_code(args: argparse.Namespace, findings: list[Finding]) -> int:
+    fail_on = getattr(args, "fail_on", None)
+    if fail_on and fails(findings, Severity.parse(fail_on)):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
 def run_scan(args: argparse.Namespace) -> int:
     """Scan the engine or a capture, print or write the report, and return the exit code."""
     config = load_config(getattr(args, "config", None))
-    output: Path | None = getattr(args, "output", None)
-    if output is not None and str(output) == "-":
-        output = None
-    if output is not None and output.is_dir():
-        raise UsageError(f"cannot write report to {output}: it is a directory")
+    output = _report_output(args)
+    contexts = list(dict.fromkeys(getattr(args, "contexts", None) or []))
+    if len(contexts) > 1:
+        if getattr(args, "snapshot", None) is not None:
+            raise UsageError("--snapshot scans one capture file: drop the --context options")
+        from inspector.multiscan import run_multi_scan
+
+        return _exit_code(args, run_multi_scan(args, contexts, config, output))
 
     snapshot = _read_snapshot(args)
     now = datetime.now(UTC)
@@ -110,10 +131,7 @@ def run_scan(args: argparse.Namespace) -> int:
         sys.stdout.write(_render(report_format, snapshot, findings, now, config))
         sys.stdout.flush()
 
-    fail_on = getattr(args, "fail_on", None)
-    if fail_on and fails(findings, Severity.parse(fail_on)):
-        return EXIT_FINDINGS
-    return EXIT_OK
+    return _exit_code(args, findings)
 
 
 def run_rules(args: argparse.Namespace) -> int:

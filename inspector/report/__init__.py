@@ -3,11 +3,15 @@
 from inspector.report.json import render_json
 from inspector.report.markdown import render_markdown
 from inspector.report.model import REPORT_SCHEMA, build_report, summarize, worst_unwaived
-from inspector.report.sarif import build_sarif, render_sarif
+from inspector.report.multi import HostScan, build_multi_report
+from inspector.report.sarif import build_multi_sarif, build_sarif, render_sarif
 from inspector.report.table import build_rules_table, print_table, render_table
 
 __all__ = [
     "REPORT_SCHEMA",
+    "HostScan",
+    "build_multi_report",
+    "build_multi_sarif",
     "build_report",
     "build_rules_table",
     "build_sarif",

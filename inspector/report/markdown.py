@@ -31,7 +31,8 @@ def _findings_table(findings: list[dict[str, Any]], waived: bool) -> list[str]:
     for finding in findings:
         cells = [
             f"`{finding['rule']}`",
-            f"{finding['kind']} {escape_markdown(finding['object_name'])}",
+            f"{finding['kind']} {escape_markdown(finding['object_name'])}"
+            + (f"<br>on {escape_markdown(finding['endpoint'])}" if finding.get("endpoint") else ""),
             escape_markdown(finding["message"]),
         ]
         if finding["evidence"]:
@@ -46,22 +47,46 @@ def _findings_table(findings: list[dict[str, Any]], waived: bool) -> list[str]:
     return lines
 
 
-def render_markdown(report: dict[str, Any]) -> str:
-    """Render a report built by `build_report` as GitHub-flavoured Markdown."""
+def _hosts_header(report: dict[str, Any]) -> list[str]:
+    """Return the heading and one bullet per endpoint of a report of several engines."""
+    lines = [f"## dsc-tui scan of {len(report['hosts'])} Docker engines", "", f"Scanned {report['generated_at']}:", ""]
+    for host in report["hosts"]:
+        where = escape_markdown(host["endpoint"])
+        label = escape_markdown(host["context"] or host["endpoint"])
+        if host["error"] is not None:
+            lines.append(f"- {label} at {where}: not scanned, {escape_markdown(host['error'])}")
+            continue
+        counts = host["counts"]
+        lines.append(
+            f"- {label}: {escape_markdown(host['name'])}, Docker {escape_markdown(host['server_version'])} "
+            f"at {where}: {counts['containers']} containers, {counts['images']} images, "
+            f"{counts['networks']} networks, {counts['secrets']} secrets"
+        )
+    return lines
+
+
+def _host_header(report: dict[str, Any]) -> list[str]:
     host = report["host"]
     counts = report["counts"]
-    summary = report["summary"]
-    findings = report["findings"]
-    waived = [finding for finding in findings if finding["waived"]]
-    open_findings = [finding for finding in findings if not finding["waived"]]
-
-    lines = [
+    return [
         f"## dsc-tui scan of {escape_markdown(host['name'] or host['endpoint'])}",
         "",
         f"Docker {escape_markdown(host['server_version'])} (API {escape_markdown(host['api_version'])}) "
         f"at {escape_markdown(host['endpoint'])}, scanned {report['generated_at']}: "
         f"{counts['containers']} containers, {counts['images']} images, "
         f"{counts['networks']} networks, {counts['secrets']} secrets.",
+    ]
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    """Render a report built by `build_report` or `build_multi_report` as GitHub-flavoured Markdown."""
+    summary = report["summary"]
+    findings = report["findings"]
+    waived = [finding for finding in findings if finding["waived"]]
+    open_findings = [finding for finding in findings if not finding["waived"]]
+
+    lines = [
+        *(_hosts_header(report) if "hosts" in report else _host_header(report)),
         "",
         "| Severity | Findings |",
         "|---|---:|",

@@ -27,6 +27,7 @@ from urllib.parse import quote
 from inspector import __version__
 from inspector.model import Finding, HostSnapshot, ObjectKind, Severity
 from inspector.report.model import format_timestamp, host_to_dict
+from inspector.report.multi import host_entry
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "dscTuiFinding/v1"
@@ -72,9 +73,11 @@ def artifact_uri(kind: ObjectKind, name: str) -> str:
     return f"dsc-tui/{kind.value}/{quote(name, safe='')}"
 
 
-def fingerprint(finding: Finding) -> str:
-    """Return the stable part of a finding's fingerprint: SHA-256 of rule, kind and object name."""
-    material = "\0".join((finding.rule, finding.kind.value, finding.object_name))
+def fingerprint(finding: Finding, endpoint: str | None = None) -> str:
+    """Return the stable part of a finding's fingerprint: SHA-256 of rule, kind, object name and any endpoint."""
+    parts = (finding.rule, finding.kind.value, finding.object_name)
+    # Only a scan of several engines passes the endpoint, so single-host fingerprints stay as they were.
+    material = "\0".join((*parts, endpoint) if endpoint else parts)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
 
 
@@ -106,10 +109,12 @@ def _rule_descriptor(rule: CatalogueRule, severity: Severity) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, rule_index: int | None, occurrence: int) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int | None, occurrence: int, endpoint: str | None = None) -> dict[str, Any]:
     text = finding.message
     if finding.evidence:
         text += f"\nEvidence: {finding.evidence}"
+    if endpoint:
+        text += f"\nEndpoint: {endpoint}"
     result: dict[str, Any] = {"ruleId": finding.rule}
     if rule_index is not None:
         result["ruleIndex"] = rule_index
@@ -132,7 +137,7 @@ def _result(finding: Finding, rule_index: int | None, occurrence: int) -> dict[s
                     ],
                 }
             ],
-            "partialFingerprints": {FINGERPRINT_KEY: f"{fingerprint(finding)}:{occurrence}"},
+            "partialFingerprints": {FINGERPRINT_KEY: f"{fingerprint(finding, endpoint)}:{occurrence}"},
             # An empty list states "not suppressed", while a missing one would mean "unknown".
             "suppressions": [],
             "properties": {
@@ -146,6 +151,8 @@ def _result(finding: Finding, rule_index: int | None, occurrence: int) -> dict[s
             },
         }
     )
+    if endpoint:
+        result["properties"]["endpoint"] = endpoint
     if finding.waived:
         # `external`: the waiver lives in dsc-tui.toml, outside the SARIF file.
         result["suppressions"] = [
@@ -164,20 +171,52 @@ def build_sarif(
     severity_overrides: Mapping[str, Severity] | None = None,
 ) -> dict[str, Any]:
     """Build a SARIF 2.1.0 log: one rule per catalogue entry and one result per finding."""
+    host = snapshot.host
+    tagged = [(finding, None) for finding in findings]
+    # One category per host, so scans of two hosts uploaded to one repository do not close each
+    # other's alerts.
+    return _sarif_log(tagged, f"dsc-tui/{host.name or 'host'}/", {"host": host_to_dict(host)},
+                      generated_at, rules, severity_overrides)
+
+
+def build_multi_sarif(
+    scans: Iterable[Any],
+    generated_at: datetime,
+    rules: Iterable[CatalogueRule],
+    severity_overrides: Mapping[str, Severity] | None = None,
+) -> dict[str, Any]:
+    """Build one SARIF run for a scan of several engines (`HostScan`s); each result names its endpoint."""
+    scans = list(scans)
+    tagged = [(finding, scan.endpoint) for scan in scans for finding in scan.findings]
+    names = sorted({scan.context or scan.endpoint for scan in scans})
+    category = f"dsc-tui/{'+'.join(names)}/"
+    return _sarif_log(tagged, category, {"hosts": [host_entry(scan) for scan in scans]},
+                      generated_at, rules, severity_overrides)
+
+
+def _sarif_log(
+    tagged: list[tuple[Finding, str | None]],
+    category: str,
+    run_properties: dict[str, Any],
+    generated_at: datetime,
+    rules: Iterable[CatalogueRule],
+    severity_overrides: Mapping[str, Severity] | None,
+) -> dict[str, Any]:
     overrides = severity_overrides or {}
     catalogue = list(rules)
     rule_indexes = {rule.id: index for index, rule in enumerate(catalogue)}
 
     # Findings sharing rule, kind and name are numbered in an order that does not depend on object ids.
-    ordered = sorted(findings, key=lambda f: (*f.sort_key()[:3], f.kind.value, f.message, f.evidence))
+    ordered = sorted(
+        tagged, key=lambda pair: (*pair[0].sort_key()[:3], pair[1] or "", pair[0].kind.value, pair[0].message, pair[0].evidence)
+    )
     occurrences: Counter[str] = Counter()
     results = []
-    for finding in ordered:
-        stable = fingerprint(finding)
+    for finding, endpoint in ordered:
+        stable = fingerprint(finding, endpoint)
         occurrences[stable] += 1
-        results.append(_result(finding, rule_indexes.get(finding.rule), occurrences[stable]))
+        results.append(_result(finding, rule_indexes.get(finding.rule), occurrences[stable], endpoint))
 
-    host = snapshot.host
     return {
         "$schema": SARIF_SCHEMA_URI,
         "version": "2.1.0",
@@ -193,12 +232,10 @@ def build_sarif(
                         ],
                     }
                 },
-                # One category per host, so scans of two hosts uploaded to one repository do not close
-                # each other's alerts.
-                "automationDetails": {"id": f"dsc-tui/{host.name or 'host'}/"},
+                "automationDetails": {"id": category},
                 "invocations": [{"executionSuccessful": True, "endTimeUtc": format_timestamp(generated_at)}],
                 "results": results,
-                "properties": {"host": host_to_dict(host)},
+                "properties": run_properties,
             }
         ],
     }

@@ -36,6 +36,9 @@ def _object_cell(finding: Mapping[str, Any]) -> Text:
     cell.append(clean(finding["object_name"]), style="bold")
     if finding["state"]:
         cell.append(f" ({clean(finding['state'])})", style="dim")
+    if finding.get("endpoint"):
+        # Only a report of several engines names each finding's endpoint.
+        cell.append(f"\non {clean(finding['endpoint'])}", style="dim")
     return cell
 
 
@@ -59,6 +62,28 @@ def _findings_table(title: Text, findings: Iterable[Mapping[str, Any]], rule_wid
     for finding in findings:
         table.add_row(Text(finding["rule"], style=rule_style), _object_cell(finding), _message_cell(finding))
     return table
+
+
+def _hosts_lines(report: Mapping[str, Any]) -> list[Text]:
+    """Return one line per endpoint of a report of several engines."""
+    lines = []
+    for host in report["hosts"]:
+        line = Text("Host ")
+        if host["error"] is not None:
+            line.append(clean(host["context"] or host["endpoint"]), style="bold")
+            line.append(f" at {clean(host['endpoint'])} was not scanned: {clean(host['error'])}", style="red")
+        else:
+            counts = host["counts"]
+            line.append(clean(host["name"] or "?"), style="bold")
+            context = f" (context {clean(host['context'])})" if host["context"] else ""
+            line.append(
+                f" at {clean(host['endpoint'])}{context}, Docker {clean(host['server_version'])} "
+                f"(API {clean(host['api_version'])}): {counts['containers']} containers, "
+                f"{counts['images']} images, {counts['networks']} networks, {counts['secrets']} secrets"
+            )
+        lines.append(line)
+    lines.append(Text(f"Scanned {report['generated_at']}"))
+    return lines
 
 
 def _host_line(report: Mapping[str, Any]) -> Text:
@@ -90,7 +115,8 @@ def _summary_line(report: Mapping[str, Any]) -> Text:
 
 def build_table(report: Mapping[str, Any]) -> Group:
     """Build the renderable report: host line, one table per severity, waived findings, summary."""
-    parts: list[Any] = [_host_line(report), Text()]
+    header = _hosts_lines(report) if "hosts" in report else [_host_line(report)]
+    parts: list[Any] = [*header, Text()]
     findings = report["findings"]
     rule_width = max((len(f["rule"]) for f in findings), default=0)
     for severity in SEVERITIES_WORST_FIRST:

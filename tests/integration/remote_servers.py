@@ -6,6 +6,8 @@ reach the shared dockerd over TCP, TLS and SSH without restarting it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import pwd
 import shutil
@@ -292,3 +294,17 @@ def stop_sshd(server: SSHServer) -> None:
     except subprocess.TimeoutExpired:
         server.process.kill()
         server.process.wait()
+
+
+def write_context(config_dir: Path, name: str, host: str, tls_dir: Path | None = None) -> None:
+    """Store a context as `docker context create` does, copying ca/cert/key.pem from `tls_dir` if given."""
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    meta_dir = config_dir / "contexts" / "meta" / digest
+    meta_dir.mkdir(parents=True)
+    meta = {"Name": name, "Metadata": {}, "Endpoints": {"docker": {"Host": host, "SkipTLSVerify": False}}}
+    (meta_dir / "meta.json").write_text(json.dumps(meta))
+    if tls_dir is not None:
+        target = config_dir / "contexts" / "tls" / digest / "docker"
+        target.mkdir(parents=True)
+        for name in ("ca.pem", "cert.pem", "key.pem"):
+            shutil.copy(tls_dir / name, target / name)
