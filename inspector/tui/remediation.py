@@ -9,8 +9,6 @@ The app creates one `Remediation` and calls its verbs from its key actions:
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,9 +18,9 @@ from typing import Any
 from inspector.audit import AuditLog, current_user
 from inspector.engine import actions
 from inspector.engine.actions import ActionError
-from inspector.engine.logs import ExportCancelled, LogExport, export_logs
 from inspector.model import Container
-from inspector.tui.screens.confirm import ConfirmScreen, ExportProgressScreen, format_bytes
+from inspector.tui.log_export_job import LogExportJob, container_label
+from inspector.tui.screens.confirm import ConfirmScreen
 from inspector.tui.screens.logs import LogScreen
 from inspector.tui.screens.network_picker import NetworkPickerScreen
 
@@ -36,9 +34,6 @@ VERB_ALIASES = {"pause": "toggle_pause", "logs": "show_logs"}
 
 DEFAULT_LOG_TAIL = 1000
 
-# An export shorter than this shows no progress dialog, only the final notification.
-PROGRESS_DELAY_SECONDS = 0.5
-PROGRESS_INTERVAL_SECONDS = 0.25
 
 
 class Remediation:
@@ -88,7 +83,7 @@ class Remediation:
         reason = self.unavailable_reason(verb)
         if reason is None:
             return False
-        self._notify(reason, severity="warning")
+        self.notify(reason, severity="warning")
         return True
 
     def _engine(self) -> Any:
@@ -98,10 +93,10 @@ class Remediation:
         """Return the engine if `verb` may run on `container`; otherwise notify why and return None."""
         reason = self.unavailable_reason(verb)
         if reason is not None:
-            self._notify(reason, severity="warning")
+            self.notify(reason, severity="warning")
             return None
         if container is None:
-            self._notify("Select a container first.", severity="warning")
+            self.notify("Select a container first.", severity="warning")
             return None
         return self._engine()
 
@@ -116,7 +111,7 @@ class Remediation:
         self._confirm_and_run(
             "stop", container, "Stop container", f"Sends SIGTERM, then SIGKILL after {timeout} s.",
             {"timeout": timeout}, lambda: actions.stop_container(engine.api, container.id, timeout),
-            success=f"Stopped {_label(container)}.",
+            success=f"Stopped {container_label(container)}.",
         )
 
     def toggle_pause(self, container: Container | None) -> None:
@@ -128,14 +123,14 @@ class Remediation:
             self._confirm_and_run(
                 "unpause", container, "Unpause container", "Resumes every process of the container.",
                 {}, lambda: actions.unpause_container(engine.api, container.id),
-                success=f"Unpaused {_label(container)}.",
+                success=f"Unpaused {container_label(container)}.",
             )
             return
         self._confirm_and_run(
             "pause", container, "Pause container",
             "Freezes every process of the container until it is unpaused; connections stay open.",
             {}, lambda: actions.pause_container(engine.api, container.id),
-            success=f"Paused {_label(container)}.",
+            success=f"Paused {container_label(container)}.",
         )
 
     def restart(self, container: Container | None) -> None:
@@ -148,7 +143,7 @@ class Remediation:
             "restart", container, "Restart container",
             f"Sends SIGTERM, then SIGKILL after {timeout} s, then starts it again.",
             {"timeout": timeout}, lambda: actions.restart_container(engine.api, container.id, timeout),
-            success=f"Restarted {_label(container)}.",
+            success=f"Restarted {container_label(container)}.",
         )
 
     def disconnect(self, container: Container | None) -> None:
@@ -158,7 +153,7 @@ class Remediation:
             return
         networks = actions.connected_networks(container.inspect)
         if not networks:
-            self._notify(f"{_label(container)} is not connected to any network.", severity="warning")
+            self.notify(f"{container_label(container)} is not connected to any network.", severity="warning")
             return
 
         def picked(network: str | None) -> None:
@@ -168,11 +163,11 @@ class Remediation:
                 "disconnect", container, "Disconnect container",
                 f"The container loses its interface and address on {network}; it keeps running.",
                 {"network": network}, lambda: actions.disconnect_network(engine.api, container.id, network),
-                success=f"Disconnected {_label(container)} from {network}.",
-                question=f"Disconnect container {_label(container)} from network {network}?",
+                success=f"Disconnected {container_label(container)} from {network}.",
+                question=f"Disconnect container {container_label(container)} from network {network}?",
             )
 
-        self.app.push_screen(NetworkPickerScreen(_label(container), networks), picked)
+        self.app.push_screen(NetworkPickerScreen(container_label(container), networks), picked)
 
     def isolate(self, container: Container | None) -> None:
         """Ask to disconnect the container from every network, then do it."""
@@ -181,12 +176,12 @@ class Remediation:
             return
         networks = actions.connected_networks(container.inspect)
         if not networks:
-            self._notify(f"{_label(container)} is not connected to any network.", severity="warning")
+            self.notify(f"{container_label(container)} is not connected to any network.", severity="warning")
             return
 
         def work() -> str:
             left = actions.isolate_container(engine.api, container.id)
-            return f"Isolated {_label(container)}: disconnected from {', '.join(left) or 'no network'}."
+            return f"Isolated {container_label(container)}: disconnected from {', '.join(left) or 'no network'}."
 
         self._confirm_and_run(
             "isolate", container, "Isolate container",
@@ -205,13 +200,13 @@ class Remediation:
 
         def work() -> str:
             image = actions.commit_forensic_image(engine.api, container.id, container.name, current_user(), moment)
-            return f"Committed {_label(container)} to {image.reference}."
+            return f"Committed {container_label(container)} to {image.reference}."
 
         self._confirm_and_run(
             "commit", container, "Forensic commit",
             f"Saves its filesystem changes as a labelled image. {paused_note}",
             {"image": reference}, work,
-            question=f"Commit container {_label(container)} to image {reference}?",
+            question=f"Commit container {container_label(container)} to image {reference}?",
         )
 
     def show_logs(self, container: Container | None) -> None:
@@ -252,7 +247,7 @@ class Remediation:
             if confirmed:
                 self._run(action, container, params, work, success)
 
-        dialog = ConfirmScreen(title, question or f"{title} {_label(container)}?", effect)
+        dialog = ConfirmScreen(title, question or f"{title} {container_label(container)}?", effect)
         self.app.push_screen(dialog, answered)
 
     def _run(
@@ -298,97 +293,21 @@ class Remediation:
         except OSError as failure:
             log.error("cannot write the audit log %s: %s", self.audit_log.path, failure)
             self.app.call_from_thread(
-                self._notify, f"The audit log {self.audit_log.path} could not be written: {failure}", "error"
+                self.notify, f"The audit log {self.audit_log.path} could not be written: {failure}", "error"
             )
 
     def _finish(self, container: Container, message: str | None, error: str | None) -> None:
         if error:
-            self._notify(error, severity="error")
+            self.notify(error, severity="error")
         elif message:
-            self._notify(message)
+            self.notify(message)
         refresh = getattr(self.app, "refresh_object", None)
         if callable(refresh):
             refresh("container", container.id)
 
-    def _notify(self, message: str, severity: str = "information") -> None:
-        # Messages quote engine data (names, errors), so they are never parsed as markup.
+    def notify(self, message: str, severity: str = "information") -> None:
+        """Show a notification as plain text, because messages quote engine names and errors."""
         self.app.notify(message, severity=severity, markup=False)
-
-
-class LogExportJob:
-    """One running log export: a thread worker, a delayed progress dialog and a cancel flag."""
-
-    def __init__(self, remediation: Remediation, engine: Any, container: Container) -> None:
-        self.remediation = remediation
-        self.app = remediation.app
-        self.engine = engine
-        self.container = container
-        self.cancel = threading.Event()
-        self.progress_screen: ExportProgressScreen | None = None
-        self.done = False
-        self._last_progress = 0.0
-
-    def start(self) -> None:
-        """Start the export and schedule the progress dialog for a long one."""
-        self.app.set_timer(PROGRESS_DELAY_SECONDS, self._show_progress)
-        self.app.run_worker(self._export, name="remediation:export_logs", group="remediation", thread=True,
-                            exit_on_error=False)
-
-    def _show_progress(self) -> None:
-        if self.done:
-            return
-        self.progress_screen = ExportProgressScreen(_label(self.container), self.cancel.set)
-        self.app.push_screen(self.progress_screen)
-
-    def _progress(self, byte_count: int) -> None:
-        now = time.monotonic()
-        if now - self._last_progress < PROGRESS_INTERVAL_SECONDS:
-            return
-        self._last_progress = now
-        self.app.call_from_thread(self._update_progress, byte_count)
-
-    def _update_progress(self, byte_count: int) -> None:
-        if self.progress_screen is not None and self.progress_screen.is_mounted:
-            self.progress_screen.show_progress(byte_count)
-
-    def _export(self) -> None:
-        directory = self.remediation.export_dir
-        params: dict[str, Any] = {"directory": str(directory)}
-        error: str | None = None
-        result: LogExport | None = None
-        try:
-            inspect = actions.inspect_container(self.engine.api, self.container.id)
-            result = export_logs(self.engine.api, inspect, directory, cancel=self.cancel, progress=self._progress)
-            params.update({"file": result.path.name, "bytes": result.byte_count, "sha256": result.sha256})
-        except ExportCancelled:
-            error = "cancelled by the user; no file was written"
-        except ActionError as failure:
-            error = str(failure)
-        except OSError as failure:
-            error = f"Cannot write the log export in {directory}: {failure.strerror or failure}"
-        except Exception as failure:  # noqa: BLE001 - the progress dialog must close whatever happens
-            log.exception("log export of container %s failed", self.container.id)
-            error = f"export failed: {failure}"
-        self.remediation.record("export_logs", self.container, params, error)
-        self.app.call_from_thread(self._finish, result, error)
-
-    def _finish(self, result: LogExport | None, error: str | None) -> None:
-        self.done = True
-        if self.progress_screen is not None and self.progress_screen.is_mounted:
-            self.progress_screen.dismiss()
-        if error:
-            severity = "warning" if self.cancel.is_set() else "error"
-            self.remediation._notify(f"Log export of {_label(self.container)}: {error}", severity)
-            return
-        assert result is not None
-        self.remediation._notify(
-            f"Exported {format_bytes(result.byte_count)} of logs of {_label(self.container)} to {result.path.resolve()}"
-        )
-
-
-def _label(container: Container) -> str:
-    """Return `name (short id)`, how every message names a container."""
-    return f"{container.name} ({container.short_id})"
 
 
 __all__ = ["Remediation", "VERBS"]

@@ -135,3 +135,42 @@ async def test_export_key_writes_file_and_audit(docker_client, finished, tmp_pat
     assert entry["result"] == "ok"
     assert exported.read_bytes() == docker_cli_logs(finished.id, tmp_path / "cli.log")
     assert any(message.startswith("Exported ") for _severity, message in app.notifications_seen)
+
+
+async def test_progress_dialog_cancels_export(docker_client, finished, tmp_path: Path, monkeypatch) -> None:
+    import inspector.tui.log_export_job as job_module
+    from inspector.tui.screens.confirm import ExportProgressScreen
+
+    real_export = job_module.export_logs
+
+    def export_after_cancel(*args: Any, cancel: threading.Event, **kwargs: Any) -> Any:
+        # Holds the export until the user cancels, so the dialog is surely still open.
+        cancel.wait(timeout=30)
+        return real_export(*args, cancel=cancel, **kwargs)
+
+    monkeypatch.setattr(job_module, "export_logs", export_after_cancel)
+    monkeypatch.setattr(job_module, "PROGRESS_DELAY_SECONDS", 0.01)
+    source = live_source()
+    app = RemediationApp(
+        source, container_model(docker_client, finished.id),
+        audit_log_path=tmp_path / "audit.jsonl", export_dir=tmp_path / "exports",
+    )
+    try:
+        async with app.run_test() as pilot:
+            await pilot.press("e")
+            for _ in range(100):
+                if isinstance(app.screen, ExportProgressScreen):
+                    break
+                await pilot.pause(0.05)
+            dialog_opened = isinstance(app.screen, ExportProgressScreen)
+            await pilot.press("escape")
+            await settle(app, pilot)
+            dialog_closed = not isinstance(app.screen, ExportProgressScreen)
+    finally:
+        source.engine.close()
+    [entry] = audit_entries(tmp_path / "audit.jsonl")
+    assert dialog_opened
+    assert dialog_closed
+    assert entry["result"] == "error"
+    assert "cancelled" in entry["error"]
+    assert list((tmp_path / "exports").iterdir()) == []
