@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
@@ -77,10 +78,15 @@ class ChecklistResult:
 
 def evaluate_checklist(findings: list[Finding]) -> list[ChecklistResult]:
     """Return one result per checklist item, in checklist order; waived findings do not count."""
-    active = [finding for finding in findings if not finding.waived]
+    # Findings are grouped by rule once, because matching every item against every finding took
+    # about 0.1 s with ten thousand findings, and the TUI runs this on every change it shows.
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if not finding.waived:
+            by_rule[finding.rule].append(finding)
     results = []
     for item in CHECKLIST:
-        matching = [finding for finding in active if finding.rule in item.rule_ids]
+        matching = [finding for rule_id in dict.fromkeys(item.rule_ids) for finding in by_rule.get(rule_id, ())]
         objects = {(finding.kind, finding.object_id) for finding in matching}
         if item.manual:
             status: ChecklistStatus = "manual"

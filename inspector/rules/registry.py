@@ -8,7 +8,7 @@ per object; the evidence lists every offending value.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -133,9 +133,10 @@ class _Subject:
     state: str | None
 
 
-def _subjects(kind: ObjectKind, snapshot: HostSnapshot) -> Iterable[_Subject]:
+def _subjects(kind: ObjectKind, snapshot: HostSnapshot, containers: Collection[str] | None) -> Iterable[_Subject]:
     if kind is ObjectKind.CONTAINER:
-        return [_Subject(c, c.id, c.name, c.state) for c in snapshot.containers]
+        return [_Subject(c, c.id, c.name, c.state) for c in snapshot.containers
+                if containers is None or c.id in containers]
     if kind is ObjectKind.IMAGE:
         return [_Subject(i, i.id, i.name, None) for i in snapshot.images]
     if kind is ObjectKind.NETWORK:
@@ -146,15 +147,21 @@ def _subjects(kind: ObjectKind, snapshot: HostSnapshot) -> Iterable[_Subject]:
     return [_Subject(host, host.engine_id, host.name, None)]
 
 
-def evaluate_registered(snapshot: HostSnapshot, now: datetime | None = None) -> list[Finding]:
-    """Run every registered check that applies to this host and return the findings, sorted."""
+def evaluate_registered(
+    snapshot: HostSnapshot, now: datetime | None = None, *, containers: Collection[str] | None = None
+) -> list[Finding]:
+    """Run every registered check that applies to this host and return the findings, sorted.
+
+    With `containers`, container rules run only on the containers with those ids; the rules of
+    every other kind still run on the whole snapshot.
+    """
     context = EvaluationContext.build(snapshot, now or snapshot.collected_at)
     findings: list[Finding] = []
     for rule_id, rule in RULES.items():
         registered = CHECKS.get(rule_id)
         if registered is None or not registered.applies(context):
             continue
-        for subject in _subjects(rule.kind, snapshot):
+        for subject in _subjects(rule.kind, snapshot, containers):
             violation = registered.check(subject.item, context)
             if violation is None:
                 continue
