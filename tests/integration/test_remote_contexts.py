@@ -47,10 +47,11 @@ def contexts(tls_proxy: EngineProxy, dead_url: str, tmp_path: Path, monkeypatch:
 
 
 @pytest.fixture(autouse=True)
-def restore_log_handlers() -> Iterator[None]:
-    """Drop the stderr handler each `main()` adds, so a later test does not write to a closed capture."""
+def isolated_log_handlers() -> Iterator[None]:
+    """Start without the stderr handlers that earlier `main()` calls left on closed captures; drop ours after."""
     logger = logging.getLogger("inspector")
     handlers, level = list(logger.handlers), logger.level
+    logger.handlers[:] = []
     yield
     logger.handlers[:] = handlers
     logger.setLevel(level)
