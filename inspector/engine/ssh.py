@@ -28,6 +28,7 @@ import docker.errors
 import docker.utils
 import urllib3.connection
 import urllib3.connectionpool
+import urllib3.exceptions
 from docker.transport.basehttpadapter import BaseHTTPAdapter
 
 from inspector.rules.secrets import mask_url_passwords
@@ -234,6 +235,16 @@ class SSHConnectionPool(urllib3.connectionpool.HTTPConnectionPool):
 
     def _new_conn(self) -> SSHConnection:
         return SSHConnection(self.command, self.ssh_timeout)
+
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        # Wait at most the request timeout for a free connection, so streams that were never closed
+        # end in an error instead of blocking every later request.
+        wait = timeout if timeout is not None else self.ssh_timeout
+        try:
+            return super()._get_conn(timeout=wait)
+        except urllib3.exceptions.EmptyPoolError:
+            # An OSError, unlike EmptyPoolError, becomes a requests ConnectionError the callers handle.
+            raise TimeoutError(f"no free ssh connection within {wait} s") from None
 
 
 class SSHAdapter(BaseHTTPAdapter):

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import docker
 import pytest
+import requests.exceptions
 from remote_servers import SSHD, SilentListener, SSHServer, start_sshd, stop_sshd
 
 from inspector.cli import main
 from inspector.engine import Endpoint, collect_snapshot, connect
-from inspector.engine.ssh import SSH_COMMAND_ENV
+from inspector.engine.connection import classify_error
+from inspector.engine.ssh import MAX_SSH_CONNECTIONS, SSH_COMMAND_ENV
 from inspector.errors import EXIT_ENGINE, EXIT_OK, EngineError
 
 
@@ -172,3 +174,18 @@ def test_no_ssh_process_left(good_client: SSHServer) -> None:
 
     assert processes
     assert all(process.poll() is not None for process in processes)
+
+
+def test_pool_exhaustion_times_out(good_client: SSHServer) -> None:
+    # Streams that are never closed hold every connection; the next request times out instead of hanging.
+    with connect(Endpoint(url=good_client.url), timeout=3) as engine:
+        streams = [engine.api.events(decode=True) for _ in range(MAX_SSH_CONNECTIONS)]
+        try:
+            with pytest.raises(requests.exceptions.ConnectionError) as raised:
+                engine.api.ping()
+        finally:
+            for stream in streams:
+                stream.close()
+
+    error = classify_error(raised.value, engine.endpoint, 3)
+    assert str(error).startswith(f"SSH connection to {good_client.url} timed out after 3 s")
