@@ -18,6 +18,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 ENGINE_SOCKET = "/var/run/docker.sock"
 SSHD = Path("/usr/sbin/sshd")
@@ -109,15 +110,10 @@ def _pump(source: socket.socket, target: socket.socket) -> None:
                 pass
 
 
-class EngineProxy:
-    """A TCP listener on 127.0.0.1 that forwards each connection to the engine's unix socket.
+class SilentListener:
+    """A TCP listener on 127.0.0.1 that accepts connections and never sends a byte; subclasses serve them."""
 
-    With `tls` it terminates TLS first, as a dockerd started with `--tlsverify` does.
-    """
-
-    def __init__(self, tls: ssl.SSLContext | None = None, target: str = ENGINE_SOCKET) -> None:
-        self.tls = tls
-        self.target = target
+    def __init__(self) -> None:
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(16)
@@ -126,7 +122,7 @@ class EngineProxy:
         self._sockets: list[socket.socket] = []
         self._thread = threading.Thread(target=self._accept, daemon=True)
 
-    def __enter__(self) -> EngineProxy:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -139,13 +135,32 @@ class EngineProxy:
     def _accept(self) -> None:
         while True:
             try:
-                client, _address = self.listener.accept()
+                connection, _address = self.listener.accept()
             except OSError:
                 return
-            self._sockets.append(client)
-            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+            self._sockets.append(connection)
+            self.serve(connection)
 
-    def _serve(self, client: socket.socket) -> None:
+    def serve(self, connection: socket.socket) -> None:
+        """Keep the connection open without answering."""
+
+
+class EngineProxy(SilentListener):
+    """A TCP listener on 127.0.0.1 that forwards each connection to the engine's unix socket.
+
+    With `tls` it terminates TLS first, as a dockerd started with `--tlsverify` does.
+    """
+
+    def __init__(self, tls: ssl.SSLContext | None = None, target: str = ENGINE_SOCKET) -> None:
+        super().__init__()
+        self.tls = tls
+        self.target = target
+
+    def serve(self, connection: socket.socket) -> None:
+        """Forward the connection on its own thread."""
+        threading.Thread(target=self._forward, args=(connection,), daemon=True).start()
+
+    def _forward(self, client: socket.socket) -> None:
         try:
             if self.tls is not None:
                 client.settimeout(10)
@@ -163,36 +178,6 @@ class EngineProxy:
         self._sockets.append(engine)
         threading.Thread(target=_pump, args=(engine, client), daemon=True).start()
         _pump(client, engine)
-
-
-class SilentListener:
-    """A TCP listener on 127.0.0.1 that accepts connections and never sends a byte."""
-
-    def __init__(self) -> None:
-        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(16)
-        self.port = self.listener.getsockname()[1]
-        self._accepted: list[socket.socket] = []
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-
-    def __enter__(self) -> SilentListener:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        _close_listener(self.listener)
-        for sock in self._accepted:
-            sock.close()
-        self._thread.join(timeout=5)
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                connection, _address = self.listener.accept()
-            except OSError:
-                return
-            self._accepted.append(connection)
 
 
 def _free_port() -> int:

@@ -18,10 +18,13 @@ LOCAL = f"unix://{ENGINE_SOCKET}"
 
 
 @pytest.fixture(scope="module")
-def tls_proxy(docker_client: docker.DockerClient, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineProxy]:
-    material = make_tls_material(tmp_path_factory.mktemp("tls"))
-    with EngineProxy(server_context(material)) as proxy:
-        proxy.material = material  # type: ignore[attr-defined]
+def tls_material(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_tls_material(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="module")
+def tls_proxy(docker_client: docker.DockerClient, tls_material: Path) -> Iterator[EngineProxy]:
+    with EngineProxy(server_context(tls_material)) as proxy:
         yield proxy
 
 
@@ -34,11 +37,13 @@ def dead_url() -> str:
 
 
 @pytest.fixture
-def contexts(tls_proxy: EngineProxy, dead_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def contexts(
+    tls_proxy: EngineProxy, tls_material: Path, dead_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """A docker CLI config with contexts `local` (socket), `tls` (TLS proxy) and `dead`."""
     config_dir = tmp_path / "docker-config"
     write_context(config_dir, "local", LOCAL)
-    write_context(config_dir, "tls", tls_proxy.url, tls_proxy.material)  # type: ignore[attr-defined]
+    write_context(config_dir, "tls", tls_proxy.url, tls_material)
     write_context(config_dir, "dead", dead_url)
     monkeypatch.setenv("DOCKER_CONFIG", str(config_dir))
     for name in ("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"):
