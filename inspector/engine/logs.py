@@ -309,6 +309,8 @@ def stream_log_lines(
     Setting `stop` (and closing the response passed to `on_open`, which unblocks a waiting
     read) ends the stream. The last line is yielded even without a trailing newline.
     """
+    # NOTE: while following, a line without its newline (a prompt) shows only once the line
+    # ends or the stream ends, because lines are emitted whole.
     container_id = str(inspect.get("Id") or "")
     parser = LogMessageParser(tty=_is_tty(inspect))
     assembler = LineAssembler()
