@@ -64,7 +64,7 @@ def server_context(material: Path, certificate: str = "server", tls12_only: bool
 
     In TLS 1.3 the client finishes its handshake before the server has judged its certificate, so the
     server's alert may come after the client has already given up on a closed socket. `tls12_only`
-    makes the alert part of the handshake, for tests that check what a rejected client is told.
+    makes the alert part of the handshake, for tests that check the error a rejected client reports.
     """
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     if tls12_only:
@@ -142,7 +142,7 @@ class SilentListener:
             self.serve(connection)
 
     def serve(self, connection: socket.socket) -> None:
-        """Keep the connection open without answering."""
+        """Keep the connection open and send nothing."""
 
 
 class EngineProxy(SilentListener):
@@ -172,7 +172,7 @@ class EngineProxy(SilentListener):
         except (OSError, ssl.SSLError):
             # A failed handshake is the case under test. With TLS 1.3 the client may already have sent
             # its request, and closing with that unread would reset the connection and lose the alert
-            # that tells the client why, so read until the client closes.
+            # that gives the client the reason, so read until the client closes.
             _drain(client)
             return
         self._sockets.append(engine)
@@ -236,6 +236,7 @@ def start_sshd(directory: Path, extra_config: str = "") -> SSHServer:
     port = _free_port()
     host_public = Path(f"{host_key}.pub").read_text().split()
     (directory / "known_hosts").write_text(f"[127.0.0.1]:{port} {host_public[0]} {host_public[1]}\n")
+
     config = directory / "sshd_config"
     config.write_text(
         f"Port {port}\n"
@@ -252,10 +253,12 @@ def start_sshd(directory: Path, extra_config: str = "") -> SSHServer:
         "LogLevel ERROR\n"
         + extra_config
     )
+
     # sshd refuses to start without its privilege separation directory, which the Debian service creates.
     Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
-    process = subprocess.Popen([str(SSHD), "-D", "-e", "-f", str(config)],
-                               stdout=subprocess.DEVNULL, stderr=open(directory / "sshd.log", "wb"))
+    with open(directory / "sshd.log", "wb") as log_file:
+        process = subprocess.Popen([str(SSHD), "-D", "-e", "-f", str(config)], stdout=subprocess.DEVNULL, stderr=log_file)
+
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         if process.poll() is not None:

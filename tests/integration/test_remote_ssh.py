@@ -129,7 +129,7 @@ def test_changed_host_key_fails(sshd: SSHServer, monkeypatch: pytest.MonkeyPatch
 def test_missing_remote_docker_cli(docker_client: docker.DockerClient, tmp_path: Path,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     _require_sshd()
-    # The session's PATH holds no docker CLI, as on a host where it is not installed.
+    # The session's PATH contains no docker CLI, as on a host where it is not installed.
     server = start_sshd(tmp_path / "sshd", "SetEnv PATH=/var/empty\n")
     try:
         monkeypatch.setenv(SSH_COMMAND_ENV, server.ssh_command(server.client_config("good", server.directory / "user_ed25519")))
