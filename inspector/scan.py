@@ -105,6 +105,8 @@ def run_scan(args: argparse.Namespace) -> int:
     if len(contexts) > 1:
         if getattr(args, "snapshot", None) is not None:
             raise UsageError("--snapshot scans one capture file: drop the --context options")
+        if any(getattr(args, option, None) for option in ("tlsverify", "tlscacert", "tlscert", "tlskey")):
+            raise UsageError("TLS options apply to --host or DOCKER_HOST; each context brings its own TLS files")
         from inspector.multiscan import run_multi_scan
 
         return _exit_code(args, run_multi_scan(args, contexts, config, output))

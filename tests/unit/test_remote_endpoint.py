@@ -184,6 +184,25 @@ def test_several_contexts_rejected(argv: list[str], expected: str, capsys: pytes
     assert expected in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--snapshot", "capture.json"], "--snapshot scans one capture file"),
+        (["--tlsverify"], "TLS options apply to --host or DOCKER_HOST"),
+    ],
+    ids=["snapshot", "tls"],
+)
+def test_several_contexts_reject_option(
+    options: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["scan", *options, "--context", "a", "--context", "b"])
+
+    err = capsys.readouterr().err
+    assert status == EXIT_USAGE
+    assert expected in err
+    assert err.count("\n") == 1
+
+
 # --- ssh:// ----------------------------------------------------------------------------------
 
 
