@@ -69,7 +69,8 @@ def list_context_entries(source: Any, environ: Mapping[str, str] | None = None) 
     return entries
 
 
-def _prompt(entry: ContextEntry, width: int) -> Text:
+def option_prompt(entry: ContextEntry, width: int) -> Text:
+    """Return the picker line of one entry: the active mark, the name padded to `width`, the endpoint."""
     mark = ACTIVE_MARK if entry.active else " "
     label = clean(entry.name) if entry.name is not None else "(in use)"
     # Text, not markup, with control characters removed: names and URLs come from context files.
@@ -95,7 +96,7 @@ class ContextPickerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         width = max((len(clean(entry.name or "(in use)")) for entry in self.entries), default=0)
         options = [
-            Option(_prompt(entry, width), id=entry.name or CURRENT_ENDPOINT_ID, disabled=entry.error is not None)
+            Option(option_prompt(entry, width), id=entry.name or CURRENT_ENDPOINT_ID, disabled=entry.error is not None)
             for entry in self.entries
         ]
         with Vertical(id="context-picker-dialog", classes="remediation-dialog"):
