@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any, ClassVar
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
 from inspector.model import Container, ObjectKind
@@ -40,6 +42,7 @@ PANE_TITLES = {
     "findings": "6 Findings",
 }
 FULL_REFRESH_SECONDS = 30.0
+RESULT_APPLY_SECONDS = 0.25
 
 # Remediation hooks: binding key, action (`action_container_<name>` calls `Remediation.<name>`), description.
 CONTAINER_ACTIONS: tuple[tuple[str, str, str], ...] = (
@@ -99,6 +102,9 @@ class InspectorApp(App[int]):
         self.last_success: datetime | None = None
         self.feed = SourceFeed(source, self.clock, config)
         self.remediation: Any = None
+        self._pane_results: dict[str, ScanResult] = {}
+        self._apply_timer: Timer | None = None
+        self._last_apply = 0.0
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -133,19 +139,43 @@ class InspectorApp(App[int]):
 
     def on_result_ready(self, message: ResultReady) -> None:
         self.result = message.result
-        self.feed.result = message.result
         self.last_success = message.result.snapshot.collected_at
         if self.source.live:
             self.connection = "connected"
         self.query_one(ConnectionBanner).clear()
         self.query_one("#panes").remove_class("-stale")
-        self.query_one(OverviewPane).show_result(message.result)
-        for pane in self.resource_panes():
-            pane.show_result(message.result)
-        self.query_one(SecretsPane).show_result(message.result)
+        self._schedule_apply()
+
+    def _schedule_apply(self) -> None:
+        # A burst of events yields a burst of results, and showing each would starve key handling.
+        # So results are shown at most every RESULT_APPLY_SECONDS, and only the newest counts.
+        if self._apply_timer is not None:
+            return
+        wait = self._last_apply + RESULT_APPLY_SECONDS - time.monotonic()
+        if wait <= 0:
+            self._apply_result()
+        else:
+            self._apply_timer = self.set_timer(wait, self._apply_result, name="apply-result")
+
+    def _apply_result(self) -> None:
+        self._apply_timer = None
+        self._last_apply = time.monotonic()
+        self.sync_pane(self.active_pane)
         self._show_header()
         if self.focused is None and self.screen is self.screen_stack[0]:
             self._focus_active_table()
+
+    def sync_pane(self, pane: str) -> None:
+        """Show the current result on one pane; hidden panes catch up when they are shown."""
+        if self.result is None or self._pane_results.get(pane) is self.result:
+            return
+        self._pane_results[pane] = self.result
+        if pane == "overview":
+            self.query_one(OverviewPane).show_result(self.result)
+        elif pane == "secrets":
+            self.query_one(SecretsPane).show_result(self.result)
+        else:
+            self.query_one(f"#{pane}-pane", ResourcePane).show_result(self.result)
 
     def on_engine_unreachable(self, message: EngineUnreachable) -> None:
         self.connection = "disconnected" if self.result is not None else "no-engine"
@@ -154,7 +184,7 @@ class InspectorApp(App[int]):
     def on_event_stream_state(self, message: EventStreamState) -> None:
         if message.connected:
             if self.connection in ("disconnected", "no-engine"):
-                # The engine is back (or answered for the first time): heal the view with a full refresh.
+                # The engine is back (or responds for the first time), so a full refresh heals the view.
                 self.feed.refresh_all()
             return
         self.connection = "disconnected" if self.result is not None else "no-engine"
@@ -191,10 +221,6 @@ class InspectorApp(App[int]):
 
     # --- panes and selection --------------------------------------------------------------
 
-    def resource_panes(self) -> list[ResourcePane]:
-        """Return the panes with a resource table, the findings pane included."""
-        return list(self.query(ResourcePane))
-
     @property
     def active_pane(self) -> str:
         """The id of the visible pane."""
@@ -217,6 +243,7 @@ class InspectorApp(App[int]):
         navigation.focus_active_table(self)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.sync_pane(self.active_pane)
         self.query_one("#filter", Input).display = False
         navigation.show_filter_status(self)
         self.call_after_refresh(self._focus_active_table)
@@ -229,6 +256,7 @@ class InspectorApp(App[int]):
     def action_show_pane(self, pane: str) -> None:
         """Switch to a pane by id."""
         if pane in PANES:
+            self.sync_pane(pane)
             self.query_one("#panes", TabbedContent).active = pane
 
     def action_help(self) -> None:
@@ -274,7 +302,7 @@ class InspectorApp(App[int]):
             navigation.keep_filter(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide the demo key while an engine answers; dim container keys remediation cannot run now."""
+        """Hide the demo key while an engine is connected; dim container keys remediation cannot run now."""
         if action == "open_demo":
             return self.source.live and self.connection in ("no-engine", "disconnected")
         if action.startswith("container_") and self.remediation is not None:

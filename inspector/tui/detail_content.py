@@ -16,7 +16,7 @@ from inspector.tui import attributes
 from inspector.tui.state import Resource, ScanResult, object_id_of, worst_severity
 from inspector.tui.text import clean
 
-# Which rules flag which attribute, so the panel can mark the attribute a finding is about.
+# The rules that flag each attribute, so the panel can mark the attribute a finding is about.
 CONTAINER_ATTRIBUTE_RULES: dict[str, tuple[str, ...]] = {
     "image": ("CTR-IMAGE-LATEST",),
     "user": ("CTR-ROOT-USER",),

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from textual import work
+from textual.message import Message
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
@@ -25,8 +27,9 @@ from inspector.tui.state import ScanResult, evaluate, replace_object
 
 log = logging.getLogger(__name__)
 
-# Object kinds a change can refresh on its own; a secret or service change reloads everything,
-# because the engine offers no single-object read for them through the collector.
+# Object kinds a change can refresh on its own. The collector has no single-object read for
+# secrets and services, so a change to one of them reloads everything.
+BATCH_WAIT_SECONDS = 0.05
 SINGLE_REFRESH_KINDS = {"container": ObjectKind.CONTAINER, "image": ObjectKind.IMAGE, "network": ObjectKind.NETWORK}
 
 
@@ -35,14 +38,24 @@ class SourceFeed(Widget):
 
     DEFAULT_CSS = "SourceFeed { display: none; }"
 
+    class DrainRequested(Message):
+        """A worker thread queued objects for refresh; start draining on the app's thread."""
+
+    class FullRefreshRequested(Message):
+        """A worker thread wants a full refresh; start it on the app's thread."""
+
     def __init__(self, source: Source, clock: Callable[[], datetime], config: Any = None) -> None:
         super().__init__()
         self.source = source
         self.clock = clock
         self.config = config
+        # The newest result, owned by the workers; the app shows what `ResultReady` carries.
         self.result: ScanResult | None = None
         self._pending: dict[tuple[ObjectKind, str], None] = {}
         self._pending_lock = threading.Lock()
+        # Guards `result`, which the full-refresh and object-refresh workers both replace.
+        self._result_lock = threading.Lock()
+        self._refreshed_during_full: set[tuple[ObjectKind, str]] | None = None
         self._draining = False
         self._watcher: EventWatcher | None = None
 
@@ -51,6 +64,8 @@ class SourceFeed(Widget):
     @work(thread=True, exclusive=True, exit_on_error=False, group="full-refresh")
     def refresh_all(self) -> None:
         """Collect a full snapshot and evaluate it; report failure as `EngineUnreachable`."""
+        with self._result_lock:
+            self._refreshed_during_full = set()
         try:
             snapshot = self.source.load_snapshot()
         except DscError as error:
@@ -60,7 +75,15 @@ class SourceFeed(Widget):
         # A capture is judged as of its own collection time, so ages in it never change.
         now = self.clock() if self.source.live else snapshot.collected_at
         result = evaluate(snapshot, now, self.config)
-        self.app.post_message(ResultReady(result, full=True))
+        with self._result_lock:
+            self.result = result
+            # Posting under the lock keeps results in the order they replaced each other.
+            self.app.post_message(ResultReady(result, full=True))
+            # Objects refreshed while the snapshot was collected may be newer than it.
+            refreshed, self._refreshed_during_full = self._refreshed_during_full, None
+        if refreshed:
+            self._requeue(list(refreshed))
+            self.post_message(self.DrainRequested())
 
     # --- single-object refresh ------------------------------------------------------------
 
@@ -68,9 +91,17 @@ class SourceFeed(Widget):
         """Queue one object for refresh; a single worker drains the queue and re-evaluates once per batch."""
         with self._pending_lock:
             self._pending[(ObjectKind(kind), object_id)] = None
+        self._start_draining()
+
+    def _start_draining(self) -> None:
         if not self._draining:
             self._draining = True
             self.drain_refreshes()
+
+    def _requeue(self, batch: list[tuple[ObjectKind, str]]) -> None:
+        with self._pending_lock:
+            for key in batch:
+                self._pending[key] = None
 
     def _take_pending(self) -> list[tuple[ObjectKind, str]]:
         with self._pending_lock:
@@ -81,8 +112,12 @@ class SourceFeed(Widget):
     @work(thread=True, exclusive=True, exit_on_error=False, group="object-refresh")
     def drain_refreshes(self) -> None:
         """Refresh queued objects until the queue is empty, posting one result per batch."""
+        # A short wait lets a burst of events (a compose up, a mass stop) join one batch, so the
+        # rules run once for the burst instead of once per container.
+        time.sleep(BATCH_WAIT_SECONDS)
         while batch := self._take_pending():
-            base = self.result
+            with self._result_lock:
+                base = self.result
             if base is None:
                 return
             snapshot = base.snapshot
@@ -90,14 +125,29 @@ class SourceFeed(Widget):
                 try:
                     item = self.source.refresh_object(kind, object_id)
                 except DscError as error:
+                    # The batch is dropped; a full refresh either heals the view or confirms the loss.
                     log.warning("refreshing %s %s failed: %s", kind.value, object_id[:12], error)
                     self.app.post_message(EngineUnreachable(str(error)))
+                    self.post_message(self.FullRefreshRequested())
                     return
                 # An image event may name a reference (`busybox:1.36`); the snapshot is keyed by the id.
                 snapshot = replace_object(snapshot, kind, item.id if item is not None else object_id, item)
             result = evaluate(snapshot, self.clock(), self.config)
-            self.result = result
-            self.app.post_message(ResultReady(result, full=False))
+            with self._result_lock:
+                if self.result is not base:
+                    # A full refresh landed meanwhile and may predate these objects: apply them again on it.
+                    self._requeue(batch)
+                    continue
+                self.result = result
+                self.app.post_message(ResultReady(result, full=False))
+                if self._refreshed_during_full is not None:
+                    self._refreshed_during_full.update(batch)
+
+    def on_source_feed_drain_requested(self, message: DrainRequested) -> None:
+        self._start_draining()
+
+    def on_source_feed_full_refresh_requested(self, message: FullRefreshRequested) -> None:
+        self.refresh_all()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker

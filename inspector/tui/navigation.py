@@ -1,4 +1,4 @@
-"""What the app's bindings do beyond wiring: filter, sort, jump, inspect, help and container actions."""
+"""Key binding behaviour behind the app's actions: filter, sort, jump, inspect, help and container actions."""
 
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ def go_back(app: InspectorApp) -> None:
 
 
 def cycle_sort(app: InspectorApp) -> None:
-    """Sort the visible table by the next order and say which."""
+    """Sort the visible table by the next order and notify the order chosen."""
     pane = resource_pane_for(app, app.active_pane)
     if pane is None:
         return
@@ -208,7 +208,7 @@ def create_remediation(app: InspectorApp) -> Any:
 
 
 def run_container_action(app: InspectorApp, method: str) -> None:
-    """Call `app.remediation.<method>(container)`; the controller itself says why an action cannot run."""
+    """Call `app.remediation.<method>(container)`; the controller notifies why an action cannot run."""
     if app.remediation is None or not hasattr(app.remediation, method):
         app.notify("Container actions are not available in this build.", severity="warning", markup=False)
         return

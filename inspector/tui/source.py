@@ -1,7 +1,7 @@
 """Where the TUI's data comes from: a live engine or a capture file, behind one small interface.
 
-The app never calls the Docker SDK: it asks a source for a snapshot, for one object, or to watch
-events. Every method that may block is called from a thread worker.
+The app never calls the Docker SDK. It requests a snapshot, one object or an event watcher from
+a source. Every method that may block is called from a thread worker.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 class Source(Protocol):
-    """What the app reads from; `engine` is None offline, and `read_only` disables actions."""
+    """A data source for the app; `engine` is None offline, and `read_only` disables actions."""
 
     read_only: bool
     live: bool

@@ -64,6 +64,7 @@ async def test_new_container_row_appears_from_event(
     app = InspectorApp(LiveSource(timeout=10), full_refresh_seconds=3600)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.result is not None and app.connection == "connected")
+        await pilot.press("2")
         full_snapshot_time = app.result.snapshot.collected_at
 
         container = run_container(docker_client, base_image, started_containers)
@@ -80,6 +81,7 @@ async def test_stopped_container_changes_state(
     container = run_container(docker_client, base_image, started_containers)
     app = InspectorApp(LiveSource(timeout=10), full_refresh_seconds=3600)
     async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
         await wait_for(pilot, lambda: state_of(app, container.id) == "running")
         container.stop(timeout=0)
         await wait_for(pilot, lambda: state_of(app, container.id) == "exited")

@@ -61,6 +61,7 @@ async def test_event_updates_changed_state(fake_live_source: FakeLiveSource) -> 
     app = make_app(source=fake_live_source)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.result is not None)
+        await pilot.press("2")
         inspect = copy_inspect(container_named(capture_data(), "dsc-lab-web"))
         inspect["State"]["Status"] = "exited"
         fake_live_source.replace_container(inspect)
@@ -78,6 +79,7 @@ async def test_event_removes_gone_container(fake_live_source: FakeLiveSource) ->
     app = make_app(source=fake_live_source)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.result is not None)
+        await pilot.press("2")
         gone = container_named(capture_data(), "dsc-lab-worker")["Id"]
         fake_live_source.snapshot = fake_live_source.snapshot.model_copy(
             update={"containers": [c for c in fake_live_source.snapshot.containers if c.id != gone]}
@@ -103,6 +105,7 @@ async def test_refresh_object_updates_row(fake_live_source: FakeLiveSource) -> N
     app = make_app(source=fake_live_source)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.result is not None)
+        await pilot.press("2")
         inspect = copy_inspect(container_named(capture_data(), "dsc-lab-postgres"))
         inspect["State"]["Status"] = "paused"
         fake_live_source.replace_container(inspect)
@@ -115,6 +118,7 @@ async def test_lost_engine_shows_banner_and_keeps_data(fake_live_source: FakeLiv
     app = make_app(source=fake_live_source)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.result is not None)
+        await pilot.press("2")
         fake_live_source.unreachable = True
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: app.connection == "disconnected")
@@ -131,6 +135,7 @@ async def test_view_heals_when_engine_returns(fake_live_source: FakeLiveSource) 
     app = make_app(source=fake_live_source)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.result is not None)
+        await pilot.press("2")
         fake_live_source.unreachable = True
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: app.connection == "disconnected")
@@ -160,6 +165,7 @@ async def test_no_engine_at_start_offers_demo(fake_live_source: FakeLiveSource) 
         assert app.connection == "offline"
         assert app.read_only
         assert not app.query_one(ConnectionBanner).display
+        await pilot.press("2")
         assert len(containers(app).table.shown_rows) == 6
 
 

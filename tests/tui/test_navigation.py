@@ -44,6 +44,7 @@ async def test_containers_sorted_worst_first() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
+        await pilot.press("2")
         table = pane(app, "containers").table
         rows = sorted(table.shown_rows.values(), key=lambda r: table.get_row_index(r.key))
         ranks = [(row.severity_rank, row.finding_count) for row in rows]
@@ -151,12 +152,16 @@ async def test_inspect_search_selects_match() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        await pilot.press("2", "enter", "slash", *"restartpolicy", "enter")
+        await pilot.press("2", "enter", "slash", *"path", "enter")
         area = app.screen.query_one("#inspect-json", TextArea)
-        assert area.selected_text.casefold() == "restartpolicy"
+        assert area.selected_text.casefold() == "path"
         first = area.selection
         await pilot.press("n")
-        assert area.selected_text.casefold() == "restartpolicy" or area.selection == first
+        assert area.selected_text.casefold() == "path"
+        assert area.selection != first
+        await pilot.press("slash", *"no-such-text", "enter")
+        assert area.selected_text.casefold() == "path"
+        assert isinstance(app.screen, InspectScreen)
 
 
 async def test_findings_enter_jumps_to_object() -> None:

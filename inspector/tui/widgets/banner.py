@@ -11,7 +11,7 @@ from inspector.tui.text import clean
 
 
 class ConnectionBanner(Static):
-    """Hidden while the engine answers; otherwise explains the problem and the next step."""
+    """Hidden while the engine is connected; otherwise explains the problem and the next step."""
 
     def on_mount(self) -> None:
         self.display = False
@@ -34,7 +34,7 @@ class ConnectionBanner(Static):
         self.display = True
 
     def show_no_engine(self, endpoint: str, error: str, demo_available: bool) -> None:
-        """Say no engine answered at start, what to do, and how to open the demo capture instead."""
+        """Explain that no engine responded at start, what to do, and how to open the demo capture instead."""
         text = Text()
         text.append("No Docker engine answers: ", style="bold")
         text.append(f"{clean(endpoint)}: {clean(error)}\n")
