@@ -45,7 +45,7 @@ def scan_context(context: str, timeout: float, config: Config, today: date) -> H
             snapshot = collect_snapshot(engine)
     except EngineError as error:
         log.warning("context %s not scanned: %s", context, error)
-        where = error.endpoint or (endpoint.display if endpoint is not None else context)
+        where = error.endpoint or (endpoint.display if endpoint is not None else None)
         return HostScan(context=context, endpoint=where, error=str(error))
     findings = apply_config(evaluate_rules(snapshot), config, snapshot, today)
     log.info("scanned context %s at %s: %d findings", context, snapshot.host.endpoint, len(findings))

@@ -54,7 +54,8 @@ def _hosts_header(report: dict[str, Any]) -> list[str]:
         where = escape_markdown(host["endpoint"])
         label = escape_markdown(host["context"] or host["endpoint"])
         if host["error"] is not None:
-            lines.append(f"- {label} at {where}: not scanned, {escape_markdown(host['error'])}")
+            at = f" at {where}" if host["endpoint"] else ""
+            lines.append(f"- {label}{at}: not scanned, {escape_markdown(host['error'])}")
             continue
         counts = host["counts"]
         lines.append(

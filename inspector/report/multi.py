@@ -3,8 +3,9 @@
 Its top-level keys are `schema`, `generated_at`, `hosts`, `counts`, `findings` and `summary`.
 Each `hosts` entry is one scanned endpoint: `context`, `endpoint`, the engine fields of the
 single-host `host` object, its own `counts`, and `error` (null, or why that endpoint could not be
-scanned). Each finding carries an `endpoint` key naming the `hosts` entry it came from. `counts`
-and `summary` add up every endpoint that was scanned.
+scanned). `endpoint` is null only when the context itself could not be read. Each finding carries
+an `endpoint` key naming the `hosts` entry it came from. `counts` and `summary` add up every
+endpoint that was scanned.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class HostScan:
     """One endpoint of a scan across engines: its snapshot and findings, or the error that stopped it."""
 
     context: str | None
-    endpoint: str
+    endpoint: str | None
     snapshot: HostSnapshot | None = None
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None

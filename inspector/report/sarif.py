@@ -188,7 +188,7 @@ def build_multi_sarif(
     """Build one SARIF run for a scan of several engines (`HostScan`s); each result names its endpoint."""
     scans = list(scans)
     tagged = [(finding, scan.endpoint) for scan in scans for finding in scan.findings]
-    names = sorted({scan.context or scan.endpoint for scan in scans})
+    names = sorted({scan.context or scan.endpoint or "host" for scan in scans})
     category = f"dsc-tui/{'+'.join(names)}/"
     return _sarif_log(tagged, category, {"hosts": [host_entry(scan) for scan in scans]},
                       generated_at, rules, severity_overrides)

@@ -71,7 +71,8 @@ def _hosts_lines(report: Mapping[str, Any]) -> list[Text]:
         line = Text("Host ")
         if host["error"] is not None:
             line.append(clean(host["context"] or host["endpoint"]), style="bold")
-            line.append(f" at {clean(host['endpoint'])} was not scanned: {clean(host['error'])}", style="red")
+            where = f" at {clean(host['endpoint'])}" if host["endpoint"] else ""
+            line.append(f"{where} was not scanned: {clean(host['error'])}", style="red")
         else:
             counts = host["counts"]
             line.append(clean(host["name"] or "?"), style="bold")

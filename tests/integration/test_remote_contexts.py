@@ -113,6 +113,16 @@ def test_all_contexts_failing_exits_3(contexts: Path, capsys: pytest.CaptureFixt
     assert lines[2] == "dsc-tui: error: none of the 2 contexts could be scanned (dead, missing); see above"
 
 
+def test_unknown_context_has_no_endpoint(contexts: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "scan", "--format", "json", "--context", "local", "--context", "missing")
+
+    assert status == EXIT_OK, err
+    missing = json.loads(out)["hosts"][1]
+    assert missing["context"] == "missing"
+    assert missing["endpoint"] is None
+    assert "docker context 'missing' not found" in missing["error"]
+
+
 def test_scan_two_contexts_table(contexts: Path, tls_proxy: EngineProxy, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "scan", "--context", "local", "--context", "tls")
 
