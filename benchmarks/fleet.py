@@ -15,16 +15,35 @@ import time
 import uuid
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import docker
 
+REPO = Path(__file__).resolve().parents[1]
 BENCH_LABEL = "dsc-tui.bench"
 LABELS = {BENCH_LABEL: "true"}
 RUN_ID = uuid.uuid4().hex[:6]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CodeTree:
+    """The copy of dsc-tui a child process imports: this checkout, or an older one to compare with."""
+
+    label: str
+    path: Path
+
+    def env(self) -> dict[str, str]:
+        """Return the environment that makes `import inspector` load this tree."""
+        return {**os.environ, "PYTHONPATH": str(self.path)}
+
+    @property
+    def cwd(self) -> str:
+        """A working directory outside every tree, so the current directory never shadows PYTHONPATH."""
+        return os.path.dirname(self.path) if self.path != REPO else "/"
 
 
 def client(timeout: int = 120) -> docker.DockerClient:

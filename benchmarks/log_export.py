@@ -22,7 +22,7 @@ from pathlib import Path
 
 import docker
 
-from fleet import LABELS, MIB, RUN_ID, median, rss_bytes
+from fleet import LABELS, MIB, REPO, RUN_ID, CodeTree, median, rss_bytes
 
 
 def export_in_this_process(container_id: str, directory: Path) -> dict[str, float]:
@@ -83,9 +83,10 @@ def _write_log(api: docker.APIClient, size_mb: int, line_length: int, image: str
 
 
 def _export_once(container_id: str, workdir: Path) -> dict[str, float]:
+    tree = CodeTree("this checkout", REPO)
     child = subprocess.run(
         [sys.executable, __file__, "--export-only", container_id, str(workdir)],
-        check=True, capture_output=True, text=True,
+        check=True, capture_output=True, text=True, env=tree.env(), cwd=tree.cwd,
     )
     return json.loads(child.stdout)
 

@@ -1,8 +1,8 @@
 """Run every dsc-tui benchmark in one go on the local Docker engine and print the figures.
 
-    .venv/bin/python benchmarks/run.py                 # everything, about 25 minutes
-    .venv/bin/python benchmarks/run.py --quick         # small sizes, about 4 minutes
-    .venv/bin/python benchmarks/run.py --only scan,render
+    .venv/bin/python benchmarks/run.py                 # everything, about 35 minutes
+    .venv/bin/python benchmarks/run.py --quick         # small sizes, about 5 minutes
+    .venv/bin/python benchmarks/run.py --only scan,render --baseline /tmp/old
 
 Creates its own containers labelled `dsc-tui.bench=true` and removes them at the end (also after
 an error or Ctrl-C, and any left by an earlier interrupted run). See benchmarks/README.md.
@@ -25,7 +25,7 @@ sys.path.insert(0, str(BENCH_DIR))
 import fleet  # noqa: E402 - needs the path above
 import log_export  # noqa: E402
 import scan_floor  # noqa: E402
-from fleet import Fleet, cpu_seconds, dockerd_pid, median, percentile, rss_bytes  # noqa: E402
+from fleet import REPO, CodeTree, Fleet, cpu_seconds, dockerd_pid, median, percentile, rss_bytes  # noqa: E402
 from tui_pty import PtyTui  # noqa: E402
 
 SECTIONS = ("scan", "render", "events", "idle", "memory", "logs")
@@ -37,39 +37,41 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def run_render(runs: int, expected: int) -> dict[str, Any]:
-    """Launch the TUI `runs` times in fresh processes; return seconds to a populated containers table."""
-    results = []
-    for _ in range(runs):
-        launched = time.monotonic()
-        child = subprocess.run(
-            [sys.executable, str(BENCH_DIR / "tui_probe.py"), "render", str(expected), repr(launched)],
-            capture_output=True, text=True, check=False,
-        )
-        if child.returncode != 0:
-            raise RuntimeError(f"render probe failed: {child.stderr.strip()[-2000:]}")
-        results.append(json.loads(child.stdout.strip().splitlines()[-1]))
-    renders = [r["render"] for r in results]
-    return {"expected_rows": expected, "runs": results, "render": renders, "render_median": median(renders),
-            "mounted_median": median(r["mounted"] for r in results)}
-
-
-def run_events(trials: int, expected: int, image: str) -> dict[str, Any]:
-    """Start `trials` containers under a running TUI; return the latencies to their rows."""
+def probe(tree: CodeTree, *args: str) -> dict[str, Any]:
+    """Run `tui_probe.py` on `tree` and return the JSON it prints."""
     child = subprocess.run(
-        [sys.executable, str(BENCH_DIR / "tui_probe.py"), "events", str(expected), str(trials), image],
-        capture_output=True, text=True, check=False,
+        [sys.executable, str(BENCH_DIR / "tui_probe.py"), *args],
+        capture_output=True, text=True, check=False, env=tree.env(), cwd=tree.cwd,
     )
     if child.returncode != 0:
-        raise RuntimeError(f"events probe failed: {child.stderr.strip()[-2000:]}")
-    probe = json.loads(child.stdout.strip().splitlines()[-1])
-    latencies, from_create = probe["latencies"], probe["from_create"]
+        raise RuntimeError(f"tui_probe.py {args[0]} on {tree.label} failed: {child.stderr.strip()[-2000:]}")
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def run_render(trees: list[CodeTree], runs: int, ids_file: Path) -> dict[str, Any]:
+    """Launch the TUI of each tree `runs` times, alternating; return seconds to a populated containers table."""
+    results: dict[str, list[dict[str, Any]]] = {tree.label: [] for tree in trees}
+    for _ in range(runs):
+        for tree in trees:
+            results[tree.label].append(probe(tree, "render", str(ids_file), repr(time.monotonic())))
+    summary = {}
+    for label, runs_of_tree in results.items():
+        renders = [r["render"] for r in runs_of_tree]
+        summary[label] = {"render": renders, "render_median": median(renders),
+                          "mounted_median": median(r["mounted"] for r in runs_of_tree)}
+    return {"trees": summary}
+
+
+def run_events(tree: CodeTree, trials: int, ids_file: Path, image: str) -> dict[str, Any]:
+    """Start `trials` containers under a running TUI of `tree`; return the latencies to their rows."""
+    measured = probe(tree, "events", str(ids_file), str(trials), image)
+    latencies, from_create = measured["latencies"], measured["from_create"]
     return {"latencies": latencies, "median": median(latencies), "p95": percentile(latencies, 0.95),
             "max": max(latencies), "from_create": from_create, "from_create_median": median(from_create),
             "from_create_p95": percentile(from_create, 0.95)}
 
 
-def run_idle(seconds: float, workdir: Path) -> dict[str, Any]:
+def run_idle(tree: CodeTree, seconds: float, workdir: Path) -> dict[str, Any]:
     """Measure dockerd alone, an idle TUI with dockerd, then dockerd alone again, each over `seconds`."""
     engine = dockerd_pid()
 
@@ -80,7 +82,7 @@ def run_idle(seconds: float, workdir: Path) -> dict[str, Any]:
 
     time.sleep(10)  # the containers just started settle first
     alone_before = engine_cpu_over(seconds)
-    with PtyTui(workdir / "idle.log") as tui:
+    with PtyTui(tree, workdir / f"idle-{tree.label}.log") as tui:
         tui.wait_loaded()
         tui_before, engine_before = cpu_seconds(tui.pid), cpu_seconds(engine)
         time.sleep(seconds)
@@ -101,12 +103,12 @@ def run_idle(seconds: float, workdir: Path) -> dict[str, Any]:
     }
 
 
-def run_memory(minutes: float, bench: Fleet, workdir: Path) -> dict[str, Any]:
+def run_memory(tree: CodeTree, minutes: float, bench: Fleet, workdir: Path) -> dict[str, Any]:
     """Start the TUI, then start and stop one container every second; sample its RSS every 10 s."""
     churn = bench.create("churn")
     samples: list[tuple[float, int]] = []
     cycles = 0
-    with PtyTui(workdir / "memory.log") as tui:
+    with PtyTui(tree, workdir / f"memory-{tree.label}.log") as tui:
         tui.wait_loaded()
         loaded_peak = rss_bytes(tui.pid, "VmHWM")
         started = time.monotonic()
@@ -152,10 +154,16 @@ def main() -> int:
     parser.add_argument("--sizes", help="extra created containers per scan step (default: 100,300,1000)")
     parser.add_argument("--runs", type=int, default=5, help="runs per median (default: 5)")
     parser.add_argument("--event-trials", type=int, default=20, help="containers started under the TUI (default: 20)")
-    parser.add_argument("--idle-seconds", type=float, help="idle measurement window (default: 60)")
-    parser.add_argument("--memory-minutes", type=float, help="container churn under the TUI (default: 10)")
-    parser.add_argument("--log-mb", type=int, help="log size for the export benchmark, MiB (default: 1024)")
+    parser.add_argument("--idle-seconds", type=float, help="idle measurement window in seconds (default: 60)")
+    parser.add_argument("--memory-minutes", type=float, help="container churn under the TUI in minutes (default: 10)")
+    parser.add_argument("--log-mb", type=int, help="log size for the export benchmark in MiB (default: 1024)")
+    parser.add_argument("--log-runs", type=int, help="exports and `docker logs` runs (default: --runs)")
     parser.add_argument("--image", default="busybox:1.36", help="image of the benchmark containers")
+    parser.add_argument(
+        "--baseline", type=Path, metavar="DIR",
+        help="also run scan, render, events and idle on the `inspector` package under DIR (an older "
+             "checkout, e.g. from `git archive REV inspector | tar -x -C DIR`), alternating with this one",
+    )
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args()
 
@@ -163,14 +171,21 @@ def main() -> int:
     unknown = set(sections) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+    if args.baseline is not None and not (args.baseline / "inspector" / "__init__.py").is_file():
+        parser.error(f"--baseline {args.baseline}: no inspector package there")
     sizes = [int(s) for s in (args.sizes or ("20,50" if args.quick else "100,300,1000")).split(",")]
     idle_size = sizes[min(1, len(sizes) - 1)]
     idle_seconds = args.idle_seconds or (15 if args.quick else 60)
     memory_minutes = args.memory_minutes or (1 if args.quick else 10)
     log_mb = args.log_mb or (64 if args.quick else 1024)
+    current = CodeTree("current", REPO)
+    trees = [current] + ([CodeTree("baseline", args.baseline.resolve())] if args.baseline else [])
 
     api = fleet.client().api
-    results: dict[str, Any] = {"machine": fleet.machine(api), "command": " ".join(sys.argv), "sizes": sizes}
+    results: dict[str, Any] = {
+        "machine": fleet.machine(api), "command": " ".join(sys.argv), "sizes": sizes,
+        "trees": {tree.label: str(tree.path) for tree in trees},
+    }
     say(json.dumps(results["machine"], indent=1))
     removed = fleet.remove_bench_objects(api)
     if removed:
@@ -179,49 +194,8 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="dsc-bench-") as directory:
             workdir = Path(directory)
-            if {"scan", "render", "events", "idle", "memory"} & set(sections):
-                bench.start_running(RUNNING)
-            for size in sizes:
-                bench.grow_to(size)
-                counts = fleet.engine_counts(api)
-                say(f"-- {size} created + {RUNNING} running bench containers; engine holds {counts}")
-                if "scan" in sections:
-                    scan = scan_floor.measure(args.runs, workdir)
-                    scan["engine"] = counts
-                    results.setdefault("scan", {})[size] = scan
-                    say(f"scan {scan['scan_median']:.2f} s, floor {scan['floor_median']:.2f} s, "
-                        f"ratio {scan['ratio']:.2f}, {scan['findings']} findings")
-                if size == idle_size and "idle" in sections:
-                    idle = run_idle(idle_seconds, workdir)
-                    idle["engine"] = counts
-                    results["idle"] = idle
-                    say(f"idle over {idle_seconds:.0f} s: dsc-tui {idle['tui_cpu_percent']:.2f}% of a core, "
-                        f"dockerd extra {idle['dockerd_extra_percent']:+.2f}%")
-            counts = fleet.engine_counts(api)
-            if "render" in sections:
-                render = run_render(args.runs, counts["containers"])
-                render["engine"] = counts
-                results["render"] = render
-                say(f"first render: median {render['render_median']:.2f} s (mounted {render['mounted_median']:.2f} s)")
-            if "events" in sections:
-                events = run_events(args.event_trials, counts["containers"], args.image)
-                results["events"] = events
-                say(f"event to row: median {events['median'] * 1000:.0f} ms, p95 {events['p95'] * 1000:.0f} ms "
-                    f"(from the create call: median {events['from_create_median'] * 1000:.0f} ms)")
-            if "memory" in sections:
-                memory = run_memory(memory_minutes, bench, workdir)
-                memory["engine"] = counts
-                results["memory"] = memory
-                say(f"memory: peak {memory['peak_mib']:.1f} MiB, growth {memory['growth_mib']:+.1f} MiB "
-                    f"({memory['growth_after_1min_mib']:+.1f} after the first minute) over {memory['cycles']} cycles")
-            removed = fleet.remove_bench_objects(api)
-            say(f"removed {removed} bench containers")
-            if "logs" in sections:
-                logs = log_export.measure(api, log_mb, args.runs, args.image)
-                results["logs"] = logs
-                say(f"log export {logs['export_median']:.0f} MiB/s vs docker logs {logs['cli_median']:.0f} MiB/s "
-                    f"= {100 * logs['ratio']:.0f}%, RSS growth max {logs['rss_growth_max']:.1f} MiB, "
-                    f"same bytes: {logs['same_bytes']}")
+            run_sections(args, sections, sizes, idle_size, idle_seconds, memory_minutes, log_mb,
+                         trees, bench, workdir, results)
     finally:
         removed = fleet.remove_bench_objects(api)
         if removed:
@@ -232,8 +206,72 @@ def main() -> int:
     return 0
 
 
+def run_sections(args: argparse.Namespace, sections: list[str], sizes: list[int], idle_size: int,
+                 idle_seconds: float, memory_minutes: float, log_mb: int, trees: list[CodeTree],
+                 bench: Fleet, workdir: Path, results: dict[str, Any]) -> None:
+    """Grow the fleet through `sizes`, measuring on the way, then run the sections at the largest size."""
+    api = bench.api
+    current = trees[0]
+    if {"scan", "render", "events", "idle", "memory"} & set(sections):
+        bench.start_running(RUNNING)
+    for size in sizes:
+        bench.grow_to(size)
+        counts = fleet.engine_counts(api)
+        say(f"-- {size} created + {RUNNING} running bench containers; engine holds {counts}")
+        if "scan" in sections:
+            scan = scan_floor.measure(trees, args.runs, workdir)
+            scan["engine"] = counts
+            results.setdefault("scan", {})[size] = scan
+            say(f"scan {fmt(scan['scan_median'], '{:.2f} s')}, floor {scan['floor_median']:.2f} s, "
+                f"ratio {fmt(scan['ratio'], '{:.2f}')}, {scan['findings']} findings")
+        if size == idle_size and "idle" in sections:
+            for tree in trees:
+                idle = run_idle(tree, idle_seconds, workdir)
+                idle["engine"] = counts
+                results.setdefault("idle", {})[tree.label] = idle
+                say(f"idle ({tree.label}) over {idle_seconds:.0f} s: dsc-tui {idle['tui_cpu_percent']:.2f}% "
+                    f"of a core, dockerd extra {idle['dockerd_extra_percent']:+.2f}%")
+    counts = fleet.engine_counts(api)
+    ids_file = workdir / "bench-ids.txt"
+    ids_file.write_text("\n".join(bench.created + bench.running) + "\n", encoding="ascii")
+    if "render" in sections:
+        render = run_render(trees, args.runs, ids_file)
+        render["engine"] = counts
+        results["render"] = render
+        say(f"first render: {fmt({k: v['render_median'] for k, v in render['trees'].items()}, '{:.2f} s')}")
+    if "events" in sections:
+        for tree in trees:
+            events = run_events(tree, args.event_trials, ids_file, args.image)
+            events["engine"] = counts
+            results.setdefault("events", {})[tree.label] = events
+            say(f"event to row ({tree.label}): median {events['median'] * 1000:.0f} ms, "
+                f"p95 {events['p95'] * 1000:.0f} ms (from the create call: median "
+                f"{events['from_create_median'] * 1000:.0f} ms)")
+    if "memory" in sections:
+        memory = run_memory(current, memory_minutes, bench, workdir)
+        memory["engine"] = counts
+        results["memory"] = memory
+        say(f"memory: peak {memory['peak_mib']:.1f} MiB, growth {memory['growth_mib']:+.1f} MiB "
+            f"({memory['growth_after_1min_mib']:+.1f} after the first minute) over {memory['cycles']} cycles")
+    removed = fleet.remove_bench_objects(api)
+    say(f"removed {removed} bench containers")
+    if "logs" in sections:
+        logs = log_export.measure(api, log_mb, args.log_runs or args.runs, args.image)
+        results["logs"] = logs
+        say(f"log export {logs['export_median']:.0f} MiB/s vs docker logs {logs['cli_median']:.0f} MiB/s "
+            f"= {100 * logs['ratio']:.0f}%, RSS growth max {logs['rss_growth_max']:.1f} MiB, "
+            f"same bytes: {logs['same_bytes']}")
+
+
+def fmt(values: dict[str, float], pattern: str) -> str:
+    """Format one figure per code tree: `1.23 s` alone, `current 1.23 s / baseline 2.34 s` with a baseline."""
+    if len(values) == 1:
+        return pattern.format(next(iter(values.values())))
+    return " / ".join(f"{label} {pattern.format(value)}" for label, value in values.items())
+
+
 def summary(results: dict[str, Any]) -> str:
-    """Return the results as Markdown tables for RESULTS.md."""
+    """Return the results as Markdown for RESULTS.md."""
     machine = results["machine"]
     lines = [
         f"Run {machine['date']}: {machine['nproc']} cores ({machine['cpu']}), {machine['ram']} RAM, "
@@ -242,30 +280,37 @@ def summary(results: dict[str, Any]) -> str:
         "",
     ]
     if "scan" in results:
-        lines += ["| extra containers | engine containers / images | findings | scan median | floor median | ratio |",
-                  "|---|---|---|---|---|---|"]
+        labels = list(results["trees"])
+        lines += ["| extra containers | engine containers / images | findings | "
+                  + " | ".join(f"scan median ({label})" for label in labels)
+                  + " | floor median | " + " | ".join(f"ratio ({label})" for label in labels) + " |",
+                  "|---" * (4 + 2 * len(labels)) + "|"]
         for size, scan in results["scan"].items():
             engine = scan["engine"]
-            lines.append(f"| {size} + {RUNNING} running | {engine['containers']} / {engine['images']} | {scan['findings']} "
-                         f"| {scan['scan_median']:.2f} s | {scan['floor_median']:.2f} s | {scan['ratio']:.2f} |")
+            lines.append(
+                f"| {size} + {RUNNING} running | {engine['containers']} / {engine['images']} | {scan['findings']} | "
+                + " | ".join(f"{scan['scan_median'][label]:.2f} s" for label in labels)
+                + f" | {scan['floor_median']:.2f} s | "
+                + " | ".join(f"{scan['ratio'][label]:.2f}" for label in labels) + " |"
+            )
         lines.append("")
     if "render" in results:
         render = results["render"]
-        lines.append(f"- First render, {render['expected_rows']} rows: median {render['render_median']:.2f} s "
-                     f"(runs {', '.join(f'{r:.2f}' for r in render['render'])}; app mounted at "
-                     f"{render['mounted_median']:.2f} s).")
-    if "events" in results:
-        events = results["events"]
-        lines.append(f"- Event to row, {len(events['latencies'])} starts: median {events['median'] * 1000:.0f} ms, "
-                     f"p95 {events['p95'] * 1000:.0f} ms, max {events['max'] * 1000:.0f} ms from the start call's "
-                     f"return; from the create call: median {events['from_create_median'] * 1000:.0f} ms, "
-                     f"p95 {events['from_create_p95'] * 1000:.0f} ms.")
-    if "idle" in results:
-        idle = results["idle"]
-        lines.append(f"- Idle over {idle['seconds']:.0f} s with {idle['engine']['containers']} containers: dsc-tui "
-                     f"{idle['tui_cpu_percent']:.2f}% of a core ({idle['collections']} full collections in its log); dockerd "
-                     f"{idle['dockerd_alone_percent']:.2f}% alone (before and after: "
-                     f"{', '.join(f'{v:.2f}' for v in idle['dockerd_alone_runs_percent'])}), "
+        for label, tree in render["trees"].items():
+            lines.append(f"- First render ({label}), {render['engine']['containers']} containers: median "
+                         f"{tree['render_median']:.2f} s "
+                         f"(runs {', '.join(f'{r:.2f}' for r in tree['render'])}; app mounted at "
+                         f"{tree['mounted_median']:.2f} s).")
+    for label, events in results.get("events", {}).items():
+        lines.append(f"- Event to row ({label}), {len(events['latencies'])} starts with {events['engine']['containers']} "
+                     f"containers: median {events['median'] * 1000:.0f} ms, p95 {events['p95'] * 1000:.0f} ms, "
+                     f"max {events['max'] * 1000:.0f} ms from the start call's return; from the create call: "
+                     f"median {events['from_create_median'] * 1000:.0f} ms, p95 {events['from_create_p95'] * 1000:.0f} ms.")
+    for label, idle in results.get("idle", {}).items():
+        lines.append(f"- Idle ({label}) over {idle['seconds']:.0f} s with {idle['engine']['containers']} containers: "
+                     f"dsc-tui {idle['tui_cpu_percent']:.2f}% of a core ({idle['collections']} full collections in "
+                     f"its log, the first included); dockerd {idle['dockerd_alone_percent']:.2f}% alone (before and "
+                     f"after: {', '.join(f'{v:.2f}' for v in idle['dockerd_alone_runs_percent'])}), "
                      f"{idle['dockerd_with_tui_percent']:.2f}% with the TUI ({idle['dockerd_extra_percent']:+.2f}%).")
     if "memory" in results:
         memory = results["memory"]
@@ -276,10 +321,10 @@ def summary(results: dict[str, Any]) -> str:
                      f"dsc-tui CPU {memory['tui_cpu_percent']:.1f}% of a core.")
     if "logs" in results:
         logs = results["logs"]
-        lines.append(f"- Log export of {logs['bytes'] / fleet.MIB:.0f} MiB: {logs['export_median']:.0f} MiB/s vs "
-                     f"`docker logs` {logs['cli_median']:.0f} MiB/s ({100 * logs['ratio']:.0f}%); RSS growth max "
-                     f"{logs['rss_growth_max']:.1f} MiB over {logs['baseline_rss_mib']:.0f} MiB; same bytes: "
-                     f"{logs['same_bytes']}.")
+        lines.append(f"- Log export of {logs['bytes'] / fleet.MIB:.0f} MiB, {len(logs['export_mib_s'])} runs each: "
+                     f"{logs['export_median']:.0f} MiB/s vs `docker logs` {logs['cli_median']:.0f} MiB/s "
+                     f"({100 * logs['ratio']:.0f}%); RSS growth max {logs['rss_growth_max']:.1f} MiB over "
+                     f"{logs['baseline_rss_mib']:.0f} MiB; same bytes: {logs['same_bytes']}.")
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from fleet import median
+from fleet import CodeTree, median
 
 SCAN_COMMAND = [sys.executable, "-m", "inspector.cli", "scan", "--format", "json", "--output"]
 FLOOR_SCRIPT = (
@@ -21,12 +21,13 @@ FLOOR_SCRIPT = (
 )
 
 
-def time_scan(output: Path) -> float:
+def time_scan(tree: CodeTree, output: Path) -> float:
     """Run one `dsc-tui scan --format json --output FILE` and return its wall-clock seconds."""
     started = time.perf_counter()
-    result = subprocess.run([*SCAN_COMMAND, str(output)], capture_output=True, text=True, check=False)
+    result = subprocess.run([*SCAN_COMMAND, str(output)], capture_output=True, text=True, check=False,
+                            env=tree.env(), cwd=tree.cwd)
     elapsed = time.perf_counter() - started
-    # Exit code 1 only says findings reached --fail-on; anything else is a failed scan.
+    # Exit code 1 only means findings reached --fail-on; any other non-zero code is a failed scan.
     if result.returncode not in (0, 1):
         raise RuntimeError(f"dsc-tui scan exited {result.returncode}: {result.stderr.strip()}")
     return elapsed
@@ -39,23 +40,26 @@ def time_floor() -> float:
     return time.perf_counter() - started
 
 
-def measure(runs: int, workdir: Path) -> dict[str, object]:
-    """Alternate `runs` scans and floors; return both medians, the ratio and the report's size."""
+def measure(trees: list[CodeTree], runs: int, workdir: Path) -> dict[str, object]:
+    """Alternate `runs` scans of each tree and floors; return the medians, ratios and the report's size."""
     output = workdir / "report.json"
-    time_scan(output)  # warms the page cache for the interpreter and the engine's metadata
+    for tree in trees:
+        time_scan(tree, output)  # warms the page cache for the interpreter and the engine's metadata
     time_floor()
-    scans: list[float] = []
+    scans: dict[str, list[float]] = {tree.label: [] for tree in trees}
     floors: list[float] = []
     for _ in range(runs):
-        scans.append(time_scan(output))
+        for tree in trees:
+            scans[tree.label].append(time_scan(tree, output))
         floors.append(time_floor())
     report = json.loads(output.read_text(encoding="utf-8"))
+    floor = median(floors)
     return {
         "scan": scans,
         "floor": floors,
-        "scan_median": median(scans),
-        "floor_median": median(floors),
-        "ratio": median(scans) / median(floors),
+        "scan_median": {label: median(values) for label, values in scans.items()},
+        "floor_median": floor,
+        "ratio": {label: median(values) / floor for label, values in scans.items()},
         "findings": len(report["findings"]),
         "counts": report.get("counts"),
     }

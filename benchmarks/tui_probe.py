@@ -1,12 +1,14 @@
 """Child process that drives the TUI headless with Textual's Pilot and prints its timings as JSON.
 
-    python benchmarks/tui_probe.py render EXPECTED LAUNCHED_AT
-    python benchmarks/tui_probe.py events EXPECTED TRIALS IMAGE
+    python benchmarks/tui_probe.py render IDS_FILE LAUNCHED_AT
+    python benchmarks/tui_probe.py events IDS_FILE TRIALS IMAGE
 
 `render`: LAUNCHED_AT is the parent's `time.monotonic()` just before it started this process
 (the clock is system-wide). The app starts on the live engine at 160x48 and the probe presses
 `2` at once, as a user would, to show the containers pane. The end condition is: the containers
-table holds EXPECTED rows (each row's severity cell comes from the evaluated findings), then the
+table contains a row for each container id in IDS_FILE (the benchmark's own containers, so other
+users of the engine cannot change the goal; each row's severity cell comes from the evaluated
+findings), then the
 screen processed its pending messages and composed a frame (the part of `pilot.pause()` that
 paints, without its wait for an idle process).
 
@@ -24,6 +26,7 @@ import json
 import random
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 SIZE = (160, 48)
@@ -40,8 +43,8 @@ async def _until(condition: Any, timeout: float) -> None:
 
 async def _painted(pilot: Any) -> None:
     """Let the screen process its pending messages, then compose and write one frame."""
-    # Pilot.pause() also waits for the process to look idle (at least 20 ms), which would count
-    # into the figure; these are the two steps of it that make the frame.
+    # Pilot.pause() also waits at least 20 ms for the process to look idle, which would count into
+    # the figure. These are the two steps of it that make the frame.
     await pilot._wait_for_screen()
     pilot.app.screen._on_timer_update()
 
@@ -59,14 +62,18 @@ def _table(app: Any) -> Any:
     return app.query_one("#containers-table", ResourceTable)
 
 
-async def first_render(expected: int, launched_at: float) -> dict[str, float]:
+def _has_rows(app: Any, ids: set[str]) -> bool:
+    return ids <= _table(app).shown_rows.keys()
+
+
+async def first_render(ids: set[str], launched_at: float) -> dict[str, float]:
     """Launch the app and return seconds from launch to a populated containers table."""
     started_at = time.monotonic()
     app = _app()
     async with app.run_test(size=SIZE) as pilot:
         mounted_at = time.monotonic()
         await pilot.press("2")
-        await _until(lambda: _table(app).row_count >= expected, timeout=120)
+        await _until(lambda: _has_rows(app, ids), timeout=120)
         await _painted(pilot)
         rendered_at = time.monotonic()
         rows = _table(app).row_count
@@ -79,7 +86,7 @@ async def first_render(expected: int, launched_at: float) -> dict[str, float]:
     }
 
 
-async def event_to_row(expected: int, trials: int, image: str) -> dict[str, Any]:
+async def event_to_row(ids: set[str], trials: int, image: str) -> dict[str, Any]:
     """Start `trials` containers while the app runs; return each one's seconds until its row shows."""
     import docker
 
@@ -91,7 +98,7 @@ async def event_to_row(expected: int, trials: int, image: str) -> dict[str, Any]
     from_create: list[float] = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2")
-        await _until(lambda: _table(app).row_count >= expected, timeout=120)
+        await _until(lambda: _has_rows(app, ids), timeout=120)
         await _painted(pilot)
         await asyncio.sleep(2)  # let the first refresh's workers settle
         for trial in range(trials):
@@ -123,10 +130,11 @@ async def event_to_row(expected: int, trials: int, image: str) -> dict[str, Any]
 def main() -> None:
     """Run the mode named on the command line and print its result as one JSON line."""
     mode = sys.argv[1]
+    ids = set(Path(sys.argv[2]).read_text(encoding="ascii").split())
     if mode == "render":
-        result = asyncio.run(first_render(int(sys.argv[2]), float(sys.argv[3])))
+        result = asyncio.run(first_render(ids, float(sys.argv[3])))
     elif mode == "events":
-        result = asyncio.run(event_to_row(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]))
+        result = asyncio.run(event_to_row(ids, int(sys.argv[3]), sys.argv[4]))
     else:
         raise SystemExit(f"unknown mode {mode!r}")
     print(json.dumps(result))

@@ -2,7 +2,7 @@
 
 The TUI runs exactly as a user starts it (`python -m inspector.cli`, no arguments but a log
 file) on a 160x48 pty whose output a thread reads and discards, as a terminal would. It counts
-as loaded when its log says the first collection finished, plus a few seconds for the render.
+as loaded once its log reports the first finished collection, plus a few seconds for the render.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import threading
 import time
 from pathlib import Path
 
-from fleet import wait_until
+from fleet import CodeTree, wait_until
 
 ROWS, COLUMNS = 48, 160
 
@@ -27,19 +27,22 @@ ROWS, COLUMNS = 48, 160
 class PtyTui:
     """A running `dsc-tui` on a pty; use as a context manager so it always ends."""
 
-    def __init__(self, log_file: Path) -> None:
+    def __init__(self, tree: CodeTree, log_file: Path) -> None:
+        self.tree = tree
         self.log_file = log_file
         self.process: subprocess.Popen[bytes] | None = None
         self._master = -1
         self._reader: threading.Thread | None = None
+        self._tail = b""
 
     def __enter__(self) -> PtyTui:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
-        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(ROWS)}
+        env = {**self.tree.env(), "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(ROWS)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "inspector.cli", "--log-file", str(self.log_file)],
-            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True,
+            stdin=slave, stdout=slave, stderr=slave, env=env, cwd=self.tree.cwd, start_new_session=True,
+            close_fds=True,
         )
         os.close(slave)
         self._master = master
@@ -50,10 +53,12 @@ class PtyTui:
     def _drain(self) -> None:
         while True:
             try:
-                if not os.read(self._master, 65536):
-                    return
+                data = os.read(self._master, 65536)
             except OSError:
                 return
+            if not data:
+                return
+            self._tail = (self._tail + data)[-4000:]  # kept for the error message if the TUI exits
 
     @property
     def pid(self) -> int:
@@ -72,7 +77,8 @@ class PtyTui:
         if not wait_until(lambda: self.collections() >= 1 or self.process.poll() is not None, timeout):
             raise TimeoutError("the TUI did not finish its first collection in time")
         if self.process.poll() is not None:
-            raise RuntimeError(f"the TUI exited with {self.process.returncode}")
+            output = self._tail.decode("utf-8", "replace")
+            raise RuntimeError(f"the TUI exited with {self.process.returncode}: {output[-1500:]}")
         time.sleep(settle)
 
     def __exit__(self, *exc: object) -> None:
