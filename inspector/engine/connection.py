@@ -12,7 +12,9 @@ import logging
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import docker
 import docker.constants
@@ -31,6 +33,7 @@ from inspector.engine.endpoint import (
     known_contexts,
     resolve_endpoint,
 )
+from inspector.engine.socket_client import SocketGetter
 from inspector.engine.ssh import SSHFailure, open_ssh_client, parse_ssh_url
 from inspector.errors import EngineError
 from inspector.rules.secrets import mask_url_passwords
@@ -67,6 +70,28 @@ class _APIClient(docker.APIClient):
         if verify is None:
             verify = self.verify
         return super().merge_environment_settings(url, proxies, stream, verify, cert)
+
+    _socket_getter: SocketGetter | None = None
+
+    def inspect_over_socket(self, socket_path: Path) -> None:
+        """Send container inspects over plain connections on this unix socket, not through requests."""
+        self._socket_getter = SocketGetter(socket_path, self.timeout)
+
+    def inspect_container(self, container: Any) -> Any:
+        """Return `GET /containers/{id}/json`, like the SDK's method (a full collection sends one per container)."""
+        getter = self._socket_getter
+        if getter is None:
+            return super().inspect_container(container)
+        container_id = container.get("Id") if isinstance(container, dict) else container
+        if not container_id:
+            raise docker.errors.NullResource("Resource ID was not provided")
+        return getter.get_json(f"/v{self.api_version}/containers/{quote(str(container_id), safe='')}/json")
+
+    def close(self) -> None:
+        """Close the SDK's connection pool and any socket connections."""
+        if self._socket_getter is not None:
+            self._socket_getter.close()
+        super().close()
 
 
 @dataclass
@@ -261,6 +286,8 @@ def connect(endpoint: Endpoint, timeout: float = 5.0) -> Engine:
         else:
             tls = _tls_config(endpoint.tls) if endpoint.tls else False
             api = _APIClient(base_url=endpoint.url, version="auto", timeout=timeout, tls=tls)
+            if endpoint.socket_path is not None:
+                api.inspect_over_socket(endpoint.socket_path)
         version = api.version()
     except (docker.errors.DockerException, requests.exceptions.RequestException, OSError) as error:
         engine_error = classify_error(error, endpoint, timeout)
