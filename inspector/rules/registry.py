@@ -157,11 +157,15 @@ def evaluate_registered(
     """
     context = EvaluationContext.build(snapshot, now or snapshot.collected_at)
     findings: list[Finding] = []
+    # Built once per kind rather than once per rule: 30-odd rules judge each container.
+    subjects_by_kind: dict[ObjectKind, Iterable[_Subject]] = {}
     for rule_id, rule in RULES.items():
         registered = CHECKS.get(rule_id)
         if registered is None or not registered.applies(context):
             continue
-        for subject in _subjects(rule.kind, snapshot, containers):
+        if rule.kind not in subjects_by_kind:
+            subjects_by_kind[rule.kind] = _subjects(rule.kind, snapshot, containers)
+        for subject in subjects_by_kind[rule.kind]:
             violation = registered.check(subject.item, context)
             if violation is None:
                 continue
