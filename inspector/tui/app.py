@@ -16,12 +16,14 @@ from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
+from inspector.engine.endpoint import tls_options
 from inspector.model import Container, ObjectKind
 from inspector.tui import navigation
 from inspector.tui.commands import InspectorCommands
 from inspector.tui.feed import SourceFeed
 from inspector.tui.messages import EngineChanged, EngineUnreachable, EventStreamState, ResultReady
 from inspector.tui.paths import demo_capture_path, stylesheet_paths
+from inspector.tui.screens.contexts import open_context_picker
 from inspector.tui.source import CaptureSource, LiveSource, Source
 from inspector.tui.state import ScanResult
 from inspector.tui.widgets.banner import ConnectionBanner
@@ -74,6 +76,7 @@ class InspectorApp(App[int]):
         Binding("o", "cycle_sort", "Sort", id="app.sort"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="app.refresh"),
         Binding("m", "open_demo", "Open demo", id="app.demo"),
+        Binding("x", "switch_context", "Switch context", show=False, id="app.context"),
         *(Binding(str(number), f"show_pane('{pane}')", PANE_TITLES[pane][2:], show=False, id=f"app.pane.{pane}")
           for number, pane in enumerate(PANES, start=1)),
         *(Binding(key, f"container_{action}", description, show=False, id=f"container.{action}")
@@ -293,6 +296,10 @@ class InspectorApp(App[int]):
         self.remediation = navigation.create_remediation(self)
         self.feed.refresh_all()
 
+    def action_switch_context(self) -> None:
+        """Pick a docker context and switch to its engine."""
+        open_context_picker(self)
+
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
             navigation.apply_filter(self, event.value)
@@ -367,6 +374,7 @@ def build_source(args: argparse.Namespace) -> Source:
         context=getattr(args, "context", None),
         timeout=getattr(args, "timeout", 5.0) or 5.0,
         read_only=bool(getattr(args, "read_only", False)),
+        tls=tls_options(args),
     )
 
 

@@ -110,11 +110,12 @@ class LiveSource:
     live = True
 
     def __init__(self, host: str | None = None, context: str | None = None, timeout: float = 5.0,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, tls: Any = None) -> None:
         self.host = host
         self.context = context
         self.timeout = timeout
         self.read_only = read_only
+        self.tls = tls
         self._engine: Any = None
         self._lock = threading.Lock()
 
@@ -143,7 +144,7 @@ class LiveSource:
             if self._engine is None:
                 from inspector.engine import open_engine
 
-                self._engine = open_engine(host=self.host, context=self.context, timeout=self.timeout)
+                self._engine = open_engine(host=self.host, context=self.context, timeout=self.timeout, tls=self.tls)
                 log.info("connected to %s", self._engine.endpoint.display)
             return self._engine
 

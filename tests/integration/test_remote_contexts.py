@@ -1,18 +1,26 @@
-"""`scan` across docker contexts: two contexts on the test engine (its socket and a TLS proxy) and a dead one."""
+"""Docker contexts on the test engine (its socket and a TLS proxy) and a dead one: `scan` across them, the TUI picker."""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import docker
 import pytest
 from remote_servers import ENGINE_SOCKET, EngineProxy, SilentListener, make_tls_material, server_context, write_context
 
+from textual.widgets import OptionList
+
 from inspector.cli import main
 from inspector.errors import EXIT_ENGINE, EXIT_OK
+from inspector.tui.app import InspectorApp
+from inspector.tui.commands import palette_commands
+from inspector.tui.screens.contexts import ContextPickerScreen
+from inspector.tui.source import LiveSource
+from inspector.tui.widgets.status_header import StatusHeader
 
 LOCAL = f"unix://{ENGINE_SOCKET}"
 
@@ -163,3 +171,89 @@ def test_fail_on_counts_every_context(contexts: Path, capsys: pytest.CaptureFixt
     status, _out, err = run(capsys, "scan", "--format", "json", "--fail-on", "info", "--context", "dead", "--context", "local")
 
     assert status == 1, err
+
+
+# --- the TUI's context picker ----------------------------------------------------------------
+
+
+async def wait_for(pilot: Any, condition: Callable[[], bool], attempts: int = 750) -> None:
+    """Let the app run until `condition()` holds; fail after `attempts` pauses of 20 ms."""
+    for _ in range(attempts):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached")
+
+
+def picker_lines(app: InspectorApp) -> list[str]:
+    options = app.screen.query_one("#context-picker-list", OptionList)
+    return [str(options.get_option_at_index(index).prompt) for index in range(options.option_count)]
+
+
+async def choose(pilot: Any, app: InspectorApp, name: str) -> None:
+    await pilot.press("x")
+    await wait_for(pilot, lambda: isinstance(app.screen, ContextPickerScreen))
+    options = app.screen.query_one("#context-picker-list", OptionList)
+    options.highlighted = next(index for index, line in enumerate(picker_lines(app)) if line[2:].startswith(name + " "))
+    await pilot.press("enter")
+
+
+async def test_picker_switches_context(contexts: Path, tls_proxy: EngineProxy, dead_url: str) -> None:
+    app = InspectorApp(LiveSource(context="local", timeout=10), full_refresh_seconds=3600)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.result is not None and app.connection == "connected")
+
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ContextPickerScreen))
+        lines = picker_lines(app)
+        assert [line[2:].split()[0] for line in lines] == ["default", "dead", "local", "tls"]
+        assert lines[2].startswith("● local")
+        assert lines[3].startswith("  tls")
+        assert tls_proxy.url in lines[3]
+        assert dead_url in lines[1]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ContextPickerScreen))
+
+        await choose(pilot, app, "tls")
+        await wait_for(pilot, lambda: app.result.snapshot.host.endpoint == tls_proxy.url)
+
+        assert app.source.context_label == "tls"
+        assert app.source.endpoint_label == tls_proxy.url
+        assert app.connection == "connected"
+        assert app.result.snapshot.host.endpoint == tls_proxy.url
+        header = app.query_one(StatusHeader)
+        assert header.endpoint == tls_proxy.url
+        assert header.context == "tls"
+        await wait_for(pilot, lambda: app.feed._watcher is not None)
+        assert app.feed.source is app.source
+    # Closed after the app stopped, as run_tui does, so no worker reconnects during shutdown.
+    app.source.close()
+
+
+async def test_picker_keeps_engine_on_failure(contexts: Path, dead_url: str) -> None:
+    app = InspectorApp(LiveSource(context="local", timeout=10), full_refresh_seconds=3600)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.result is not None and app.connection == "connected")
+
+        notes: list[tuple[str, dict[str, Any]]] = []
+        show = app.notify
+        app.notify = lambda message, **options: (notes.append((message, options)), show(message, **options))[1]
+
+        await choose(pilot, app, "dead")
+        await wait_for(pilot, lambda: any(options.get("title") == "Context not switched" for _m, options in notes))
+
+        message, options = next(note for note in notes if note[1].get("title") == "Context not switched")
+        assert message.startswith(f"Still on {LOCAL}: context dead failed")
+        assert dead_url in message
+        assert options["severity"] == "error"
+        assert app.source.context_label == "local"
+        assert app.result.snapshot.host.endpoint == LOCAL
+        assert app.connection == "connected"
+        assert app.query_one(StatusHeader).endpoint == LOCAL
+    app.source.close()
+
+
+def test_palette_offers_context_switch() -> None:
+    app = InspectorApp(LiveSource(context="local"))
+
+    assert ("Switch context", "x", "switch_context") in palette_commands(app)
