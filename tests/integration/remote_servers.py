@@ -16,9 +16,12 @@ import ssl
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
+
+import pytest
 
 ENGINE_SOCKET = "/var/run/docker.sock"
 SSHD = Path("/usr/sbin/sshd")
@@ -57,6 +60,19 @@ def make_tls_material(directory: Path) -> Path:
     shutil.copy(directory / "client.pem", directory / "cert.pem")
     shutil.copy(directory / "client-key.pem", directory / "key.pem")
     return directory
+
+
+@pytest.fixture(scope="module")
+def tls_material(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Certificates for one test module, from `make_tls_material`."""
+    return make_tls_material(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="module")
+def tls_proxy(docker_client: Any, tls_material: Path) -> Iterator[EngineProxy]:
+    """The test engine behind TLS that requires a client certificate signed by the test CA."""
+    with EngineProxy(server_context(tls_material)) as proxy:
+        yield proxy
 
 
 def server_context(material: Path, certificate: str = "server", tls12_only: bool = False) -> ssl.SSLContext:

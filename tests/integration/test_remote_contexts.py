@@ -8,9 +8,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import docker
 import pytest
-from remote_servers import ENGINE_SOCKET, EngineProxy, SilentListener, make_tls_material, server_context, write_context
+from remote_servers import (  # noqa: F401 - tls_material and tls_proxy are fixtures
+    ENGINE_SOCKET,
+    EngineProxy,
+    SilentListener,
+    tls_material,
+    tls_proxy,
+    write_context,
+)
 
 from textual.widgets import OptionList
 
@@ -23,17 +29,6 @@ from inspector.tui.source import LiveSource
 from inspector.tui.widgets.status_header import StatusHeader
 
 LOCAL = f"unix://{ENGINE_SOCKET}"
-
-
-@pytest.fixture(scope="module")
-def tls_material(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_tls_material(tmp_path_factory.mktemp("tls"))
-
-
-@pytest.fixture(scope="module")
-def tls_proxy(docker_client: docker.DockerClient, tls_material: Path) -> Iterator[EngineProxy]:
-    with EngineProxy(server_context(tls_material)) as proxy:
-        yield proxy
 
 
 @pytest.fixture

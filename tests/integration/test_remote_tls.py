@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import docker
 import pytest
-from remote_servers import EngineProxy, make_tls_material, server_context
+from remote_servers import EngineProxy, server_context, tls_material, tls_proxy  # noqa: F401 - fixtures
 
 from inspector.cli import main
 from inspector.errors import EXIT_ENGINE, EXIT_OK, EXIT_USAGE
-
-
-@pytest.fixture(scope="module")
-def tls_material(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_tls_material(tmp_path_factory.mktemp("tls"))
-
-
-@pytest.fixture(scope="module")
-def tls_proxy(docker_client: docker.DockerClient, tls_material: Path) -> Iterator[EngineProxy]:
-    """The test engine behind TLS that requires a client certificate signed by the test CA."""
-    with EngineProxy(server_context(tls_material)) as proxy:
-        yield proxy
 
 
 @pytest.fixture
