@@ -137,7 +137,7 @@ def _find(error: BaseException, kind: type[BaseException] | tuple[type[BaseExcep
     return next((e for e in _exception_chain(error) if isinstance(e, kind)), None)
 
 
-# What to do about each kind of `SSHFailure`.
+# The next step for each kind of `SSHFailure`.
 _SSH_NEXT_STEPS = {
     "authentication": "load the key into ssh-agent or set IdentityFile in ~/.ssh/config "
     "(dsc-tui runs ssh with BatchMode=yes, so it never asks for a password)",
@@ -157,7 +157,7 @@ _SSH_PROBLEMS = {
     "no-client": "cannot run ssh for {where}",
     "remote": "the remote docker CLI at {where} failed",
 }
-# OpenSSL's reasons when a TLS client meets a plain-HTTP server, which answers the handshake
+# OpenSSL's reasons when a TLS client meets a plain-HTTP server, which replies to the handshake
 # with an HTTP error page.
 _PLAIN_HTTP_REASONS = ("wrong version number", "record layer failure", "packet length too long", "http request")
 

@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 
 # The ssh program and extra options, split like a shell would (`ssh -F ~/.ssh/docker_config`).
 SSH_COMMAND_ENV = "DSC_SSH_COMMAND"
-# At most this many ssh processes per engine; further requests wait for a free one, so a scan's
-# thread pool does not run into sshd's MaxStartups limit on unauthenticated connections.
+# The maximum number of ssh processes per engine. Further requests wait for a free one, so a
+# scan's thread pool does not run into sshd's MaxStartups limit on unauthenticated connections.
 MAX_SSH_CONNECTIONS = 4
 # ssh exits with 255 for its own errors; a shell exits with 127 when the command is not found.
 SSH_ERROR_STATUS = 255
