@@ -140,7 +140,13 @@ class InspectorApp(App[int]):
 
     # --- data -----------------------------------------------------------------------------
 
+    def _is_current(self, message: ResultReady | EngineUnreachable | EventStreamState | EngineChanged) -> bool:
+        # Late messages from a replaced source, or any arriving while the app shuts down, are dropped.
+        return message.source is self.source and bool(self.query("#panes"))
+
     def on_result_ready(self, message: ResultReady) -> None:
+        if not self._is_current(message):
+            return
         self.result = message.result
         self.last_success = message.result.snapshot.collected_at
         if self.source.live:
@@ -163,6 +169,8 @@ class InspectorApp(App[int]):
     def _apply_result(self) -> None:
         self._apply_timer = None
         self._last_apply = time.monotonic()
+        if not self.query("#panes"):
+            return
         self.sync_pane(self.active_pane)
         self._show_header()
         if self.focused is None and self.screen is self.screen_stack[0]:
@@ -181,10 +189,14 @@ class InspectorApp(App[int]):
             self.query_one(f"#{pane}-pane", ResourcePane).show_result(self.result)
 
     def on_engine_unreachable(self, message: EngineUnreachable) -> None:
+        if not self._is_current(message):
+            return
         self.connection = "disconnected" if self.result is not None else "no-engine"
         self._show_connection_problem(message.error)
 
     def on_event_stream_state(self, message: EventStreamState) -> None:
+        if not self._is_current(message):
+            return
         if message.connected:
             if self.connection in ("disconnected", "no-engine"):
                 # The engine is back (or responds for the first time), so a full refresh heals the view.
@@ -194,7 +206,7 @@ class InspectorApp(App[int]):
         self._show_connection_problem(message.error or "the event stream closed")
 
     def on_engine_changed(self, message: EngineChanged) -> None:
-        if self.result is not None:
+        if self._is_current(message) and self.result is not None:
             self.feed.handle_change(message.change)
 
     def _show_connection_problem(self, error: str) -> None:

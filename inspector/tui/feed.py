@@ -64,21 +64,22 @@ class SourceFeed(Widget):
     @work(thread=True, exclusive=True, exit_on_error=False, group="full-refresh")
     def refresh_all(self) -> None:
         """Collect a full snapshot and evaluate it; report failure as `EngineUnreachable`."""
+        source = self.source
         with self._result_lock:
             self._refreshed_during_full = set()
         try:
-            snapshot = self.source.load_snapshot()
+            snapshot = source.load_snapshot()
         except DscError as error:
             log.warning("full refresh failed: %s", error)
-            self.app.post_message(EngineUnreachable(str(error)))
+            self.app.post_message(EngineUnreachable(str(error), source))
             return
         # A capture is judged as of its own collection time, so ages in it never change.
-        now = self.clock() if self.source.live else snapshot.collected_at
+        now = self.clock() if source.live else snapshot.collected_at
         result = evaluate(snapshot, now, self.config)
         with self._result_lock:
             self.result = result
             # Posting under the lock keeps results in the order they replaced each other.
-            self.app.post_message(ResultReady(result, full=True))
+            self.app.post_message(ResultReady(result, full=True, source=source))
             # Objects refreshed while the snapshot was collected may be newer than it.
             refreshed, self._refreshed_during_full = self._refreshed_during_full, None
         if refreshed:
@@ -115,6 +116,7 @@ class SourceFeed(Widget):
         # A short wait lets a burst of events (a compose up, a mass stop) join one batch, so the
         # rules run once for the burst instead of once per container.
         time.sleep(BATCH_WAIT_SECONDS)
+        source = self.source
         while batch := self._take_pending():
             with self._result_lock:
                 base = self.result
@@ -123,11 +125,11 @@ class SourceFeed(Widget):
             snapshot = base.snapshot
             for kind, object_id in batch:
                 try:
-                    item = self.source.refresh_object(kind, object_id)
+                    item = source.refresh_object(kind, object_id)
                 except DscError as error:
                     # The batch is dropped; a full refresh either heals the view or confirms the loss.
                     log.warning("refreshing %s %s failed: %s", kind.value, object_id[:12], error)
-                    self.app.post_message(EngineUnreachable(str(error)))
+                    self.app.post_message(EngineUnreachable(str(error), source))
                     self.post_message(self.FullRefreshRequested())
                     return
                 # An image event may name a reference (`busybox:1.36`); the snapshot is keyed by the id.
@@ -139,7 +141,7 @@ class SourceFeed(Widget):
                     self._requeue(batch)
                     continue
                 self.result = result
-                self.app.post_message(ResultReady(result, full=False))
+                self.app.post_message(ResultReady(result, full=False, source=source))
                 if self._refreshed_during_full is not None:
                     self._refreshed_during_full.update(batch)
 
@@ -162,7 +164,7 @@ class SourceFeed(Widget):
                 self.drain_refreshes()
         elif event.state is WorkerState.ERROR:
             log.error("%s worker failed", worker.group, exc_info=worker.error)
-            self.app.post_message(EngineUnreachable(f"{worker.group} failed: {worker.error}"))
+            self.app.post_message(EngineUnreachable(f"{worker.group} failed: {worker.error}", self.source))
 
     # --- events ---------------------------------------------------------------------------
 
@@ -174,7 +176,15 @@ class SourceFeed(Widget):
     @work(thread=True, exclusive=True, exit_on_error=False, group="events")
     def watch_events(self) -> None:
         """Run the event watcher until `stop_events()`."""
-        watcher = self.source.event_watcher(self._on_change, self._on_connection)
+        source = self.source
+
+        def on_change(change: EngineChange) -> None:
+            self.app.post_message(EngineChanged(change, source))
+
+        def on_connection(connected: bool, error: str | None) -> None:
+            self.app.post_message(EventStreamState(connected, error, source))
+
+        watcher = source.event_watcher(on_change, on_connection)
         if watcher is None:
             return
         self._watcher = watcher
@@ -185,12 +195,6 @@ class SourceFeed(Widget):
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None
-
-    def _on_change(self, change: EngineChange) -> None:
-        self.app.post_message(EngineChanged(change))
-
-    def _on_connection(self, connected: bool, error: str | None) -> None:
-        self.app.post_message(EventStreamState(connected, error))
 
     def handle_change(self, change: EngineChange) -> None:
         """Refresh the object a change names, or everything for secrets and services."""

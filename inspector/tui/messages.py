@@ -1,8 +1,13 @@
-"""Messages that workers post to the app; the app touches widgets only when handling them."""
+"""Messages that workers post to the app; the app touches widgets only when handling them.
+
+Each carries the source it came from, so the app can drop late messages from a source it has
+since replaced (an unreachable engine swapped for the demo capture).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual.message import Message
 
@@ -16,6 +21,7 @@ class ResultReady(Message):
 
     result: ScanResult
     full: bool
+    source: Any = None
 
 
 @dataclass
@@ -23,6 +29,7 @@ class EngineUnreachable(Message):
     """A full refresh or an object refresh failed because the engine is away."""
 
     error: str
+    source: Any = None
 
 
 @dataclass
@@ -30,6 +37,7 @@ class EngineChanged(Message):
     """The event stream named a changed object."""
 
     change: EngineChange
+    source: Any = None
 
 
 @dataclass
@@ -38,3 +46,4 @@ class EventStreamState(Message):
 
     connected: bool
     error: str | None
+    source: Any = None

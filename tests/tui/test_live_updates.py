@@ -144,7 +144,7 @@ async def test_view_heals_when_engine_returns(fake_live_source: FakeLiveSource) 
         fake_live_source.add_container(new_container(fake_live_source))
         # The event stream reconnecting is what tells the app the engine is back.
         fake_live_source.stream.close()
-        await wait_for(pilot, lambda: app.connection == "connected", attempts=200)
+        await wait_for(pilot, lambda: app.connection == "connected")
         await wait_for(pilot, lambda: NEW_ID in containers(app).table.shown_rows)
         assert not app.query_one(ConnectionBanner).display
         assert not app.query_one("#panes", TabbedContent).has_class("-stale")

@@ -53,7 +53,7 @@ def container_named(data: dict[str, Any], name: str) -> dict[str, Any]:
     return next(c for c in data["containers"] if c["Name"].lstrip("/") == name)
 
 
-async def wait_for(pilot: Any, condition: Callable[[], bool], attempts: int = 100) -> None:
+async def wait_for(pilot: Any, condition: Callable[[], bool], attempts: int = 500) -> None:
     """Let the app run until `condition()` holds; fail after `attempts` pauses."""
     for _ in range(attempts):
         if condition():

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 from rich.console import RenderableType
-from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from inspector.model import ObjectKind, Severity
+from inspector.model import Finding, ObjectKind
 from inspector.tui.detail_content import DetailStyles, render_detail
 from inspector.tui.state import Resource, ScanResult, object_id_of
+from inspector.tui.widgets.severity_styles import SEVERITY_CLASSES, severity_style
 
 HINT = "Select a row to see its details."
 
@@ -21,23 +22,15 @@ HINT = "Select a row to see its details."
 class DetailPanel(VerticalScroll):
     """Shows one object; `show_object(None, ...)` shows a hint instead."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "detail--label",
-        "detail--heading",
-        "severity--critical",
-        "severity--high",
-        "severity--medium",
-        "severity--low",
-        "severity--info",
-        "severity--none",
-    }
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"detail--label", "detail--heading", *SEVERITY_CLASSES}
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._body = Static(Text(HINT), classes="detail-body")
         self.can_focus = False
         self.shown: tuple[ObjectKind, str] | None = None
-        self._shown_result: ScanResult | None = None
+        self._shown_item: Resource | None = None
+        self._shown_findings: tuple[Finding, ...] = ()
         self._content: RenderableType | None = None
         self._rendered_width = 0
 
@@ -45,31 +38,31 @@ class DetailPanel(VerticalScroll):
         yield self._body
 
     def _styles(self) -> DetailStyles:
-        def severity(value: Severity | None) -> Style:
-            name = value.value if value else "none"
-            return self.get_component_rich_style(f"severity--{name}", partial=True)
-
         return DetailStyles(
             label=self.get_component_rich_style("detail--label", partial=True),
             heading=self.get_component_rich_style("detail--heading", partial=True),
-            severity=severity,
+            severity=partial(severity_style, self),
         )
 
     def show_object(self, kind: ObjectKind | None, item: Resource | None, result: ScanResult | None) -> None:
         """Render `item`, keeping the scroll position when it is the object already shown."""
         if kind is None or item is None or result is None:
             self.shown = None
-            self._shown_result = None
+            self._shown_item = None
             self._content = None
             self._body.update(Text(HINT))
             return
         key = (kind, object_id_of(item))
-        if key == self.shown and result is self._shown_result:
+        findings = result.findings_for(kind, key[1])
+        # Refreshes replace only changed objects, so the same model and equal findings mean the
+        # panel would render the same text.
+        if key == self.shown and item is self._shown_item and findings == self._shown_findings:
             return
         if key != self.shown:
             self.scroll_home(animate=False)
         self.shown = key
-        self._shown_result = result
+        self._shown_item = item
+        self._shown_findings = findings
         self._content = render_detail(kind, item, result, self._styles())
         self._render_lines()
 

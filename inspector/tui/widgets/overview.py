@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 from inspector.model import ObjectKind
 from inspector.tui.state import ScanResult
 from inspector.tui.text import clean
+from inspector.tui.widgets.severity_styles import SEVERITY_CLASSES
 
 STATUS_CLASSES = {
     "pass": "status--pass",
@@ -36,12 +37,7 @@ class OverviewPane(Vertical):
         "status--pass",
         "status--fail",
         "status--manual",
-        "severity--critical",
-        "severity--high",
-        "severity--medium",
-        "severity--low",
-        "severity--info",
-        "severity--none",
+        *SEVERITY_CLASSES,
     }
 
     def __init__(self, **kwargs: object) -> None:

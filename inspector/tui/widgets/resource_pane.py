@@ -7,6 +7,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable
 
+from inspector.model import Severity
 from inspector.tui.rows import COLUMNS, ROW_BUILDERS, Row
 from inspector.tui.state import ScanResult
 from inspector.tui.widgets.detail import DetailPanel
@@ -42,7 +43,8 @@ class ResourcePane(Horizontal):
     def show_result(self, result: ScanResult) -> None:
         """Diff the table against `result` (with the filter applied) and refresh the details."""
         self.result = result
-        rows = ROW_BUILDERS[self.pane_name](result, self.table.severity_style)
+        styles = {severity: self.table.severity_style(severity) for severity in (*Severity, None)}
+        rows = ROW_BUILDERS[self.pane_name](result, styles.__getitem__)
         needle = self.filter_text.casefold()
         self.table.show_rows(row for row in rows if needle in row.search_text)
         self._show_detail(self.table.highlighted_row())

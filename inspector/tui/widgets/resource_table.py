@@ -12,6 +12,7 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from inspector.model import Severity
 from inspector.tui.rows import Row
+from inspector.tui.widgets.severity_styles import SEVERITY_CLASSES, severity_style
 
 SORT_ORDERS = ("severity", "name", "findings")
 
@@ -19,14 +20,7 @@ SORT_ORDERS = ("severity", "name", "findings")
 class ResourceTable(DataTable):
     """Rows of one pane; `show_rows` diffs against what is on screen instead of clearing."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "severity--critical",
-        "severity--high",
-        "severity--medium",
-        "severity--low",
-        "severity--info",
-        "severity--none",
-    }
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(SEVERITY_CLASSES)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="table.down"),
@@ -46,8 +40,7 @@ class ResourceTable(DataTable):
 
     def severity_style(self, severity: Severity | None) -> Style:
         """Return the style the stylesheet gives a severity (or no finding)."""
-        name = severity.value if severity else "none"
-        return self.get_component_rich_style(f"severity--{name}", partial=True)
+        return severity_style(self, severity)
 
     @property
     def shown_rows(self) -> dict[str, Row]:

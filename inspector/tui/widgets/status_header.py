@@ -10,6 +10,7 @@ from textual.widgets import Static
 from inspector.model import Severity
 from inspector.model.findings import SEVERITIES_WORST_FIRST
 from inspector.tui.text import clean
+from inspector.tui.widgets.severity_styles import SEVERITY_CLASSES
 
 CONNECTION_LABELS = {
     "connecting": "connecting",
@@ -36,11 +37,7 @@ class StatusHeader(Static):
         "header--label",
         "header--state-ok",
         "header--state-bad",
-        "severity--critical",
-        "severity--high",
-        "severity--medium",
-        "severity--low",
-        "severity--info",
+        *SEVERITY_CLASSES,
     }
 
     def __init__(self, **kwargs: object) -> None:
