@@ -43,7 +43,7 @@ class OverviewPane(Vertical):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.checklist = DataTable(cursor_type="row", id="checklist-table")
-        self.host_findings = Static(Text("Loading…"), id="host-findings")
+        self.host_findings = Static(Text("No data yet."), id="host-findings")
         self._items: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
