@@ -142,7 +142,9 @@ class InspectorApp(App[int]):
 
     def _is_current(self, message: ResultReady | EngineUnreachable | EventStreamState | EngineChanged) -> bool:
         # Late messages from a replaced source, or any arriving while the app shuts down, are dropped.
-        return message.source is self.source and bool(self.query("#panes"))
+        # A message without a source (posted by code that already switched sources) counts as current.
+        from_current = message.source is None or message.source is self.source
+        return from_current and bool(self.query("#panes"))
 
     def on_result_ready(self, message: ResultReady) -> None:
         if not self._is_current(message):
