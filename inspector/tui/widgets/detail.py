@@ -28,7 +28,7 @@ class DetailPanel(VerticalScroll):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._body = Static(Text(HINT), classes="detail-body")
         self.can_focus = False
-        self.shown: tuple[ObjectKind, str] | None = None
+        self.shown_object: tuple[ObjectKind, str] | None = None
         self._shown_item: Resource | None = None
         self._shown_findings: tuple[Finding, ...] = ()
         self._content: RenderableType | None = None
@@ -47,7 +47,7 @@ class DetailPanel(VerticalScroll):
     def show_object(self, kind: ObjectKind | None, item: Resource | None, result: ScanResult | None) -> None:
         """Render `item`, keeping the scroll position when it is the object already shown."""
         if kind is None or item is None or result is None:
-            self.shown = None
+            self.shown_object = None
             self._shown_item = None
             self._content = None
             self._body.update(Text(HINT))
@@ -56,11 +56,11 @@ class DetailPanel(VerticalScroll):
         findings = result.findings_for(kind, key[1])
         # Refreshes replace only changed objects, so the same model and equal findings mean the
         # panel would render the same text.
-        if key == self.shown and item is self._shown_item and findings == self._shown_findings:
+        if key == self.shown_object and item is self._shown_item and findings == self._shown_findings:
             return
-        if key != self.shown:
+        if key != self.shown_object:
             self.scroll_home(animate=False)
-        self.shown = key
+        self.shown_object = key
         self._shown_item = item
         self._shown_findings = findings
         self._content = render_detail(kind, item, result, self._styles())
