@@ -23,7 +23,7 @@ from inspector.errors import DscError
 from inspector.model import ObjectKind
 from inspector.tui.messages import EngineChanged, EngineUnreachable, EventStreamState, ResultReady
 from inspector.tui.source import Source
-from inspector.tui.state import ScanResult, evaluate, replace_object
+from inspector.tui.state import ScanResult, evaluate, evaluate_containers, replace_object
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +123,7 @@ class SourceFeed(Widget):
             if base is None:
                 return
             snapshot = base.snapshot
+            changed_containers: set[str] = set()
             for kind, object_id in batch:
                 try:
                     item = source.refresh_object(kind, object_id)
@@ -133,8 +134,15 @@ class SourceFeed(Widget):
                     self.post_message(self.FullRefreshRequested())
                     return
                 # An image event may name a reference (`busybox:1.36`); the snapshot is keyed by the id.
-                snapshot = replace_object(snapshot, kind, item.id if item is not None else object_id, item)
-            result = evaluate(snapshot, self.clock(), self.config)
+                key = item.id if item is not None else object_id
+                snapshot = replace_object(snapshot, kind, key, item)
+                if kind is ObjectKind.CONTAINER:
+                    changed_containers.add(key)
+            if len(changed_containers) == len(batch):
+                # Only containers changed: their own rules and the cross-object ones run again.
+                result = evaluate_containers(base, snapshot, changed_containers, self.clock(), self.config)
+            else:
+                result = evaluate(snapshot, self.clock(), self.config)
             with self._result_lock:
                 if self.result is not base:
                     # A full refresh landed meanwhile and may predate these objects: apply them again on it.

@@ -79,20 +79,60 @@ def _row(kind: ObjectKind, object_id: str, name: str, findings: tuple[Finding, .
     )
 
 
+class RowCache:
+    """Rows of the previous build, reused while their object and findings are the very same objects.
+
+    After a change to one container the TUI keeps every other container, and its findings, as the
+    same objects, so only the rows of what changed are built again.
+    """
+
+    def __init__(self) -> None:
+        self._previous: dict[str, tuple[object, tuple[Finding, ...], Row]] = {}
+        self._current: dict[str, tuple[object, tuple[Finding, ...], Row]] = {}
+
+    def start_build(self) -> None:
+        """Begin a build: rows not reused or stored by its end are dropped."""
+        self._previous, self._current = self._current, {}
+
+    def clear(self) -> None:
+        """Forget every row (the severity styles changed)."""
+        self._previous, self._current = {}, {}
+
+    def reuse(self, key: str, item: object, findings: tuple[Finding, ...]) -> Row | None:
+        """Return the row built before for `key` if `item` and `findings` are the same objects."""
+        entry = self._previous.get(key)
+        if entry is None or entry[0] is not item or len(entry[1]) != len(findings):
+            return None
+        if any(old is not new for old, new in zip(entry[1], findings)):
+            return None
+        self._current[key] = entry
+        return entry[2]
+
+    def store(self, key: str, item: object, findings: tuple[Finding, ...], row: Row) -> Row:
+        """Keep `row` for the next build and return it."""
+        self._current[key] = (item, findings, row)
+        return row
+
+
 def _text(value: object) -> Text:
     return Text(clean(value), no_wrap=True, overflow="ellipsis")
 
 
-def container_rows(result: ScanResult, style_for: SeverityStyle) -> Iterator[Row]:
-    """Yield one row per container."""
+def container_rows(result: ScanResult, style_for: SeverityStyle, cache: RowCache | None = None) -> Iterator[Row]:
+    """Yield one row per container, taking unchanged ones from `cache`."""
     for container in result.snapshot.containers:
         findings = result.findings_for(ObjectKind.CONTAINER, container.id)
+        cached = cache.reuse(container.id, container, findings) if cache is not None else None
+        if cached is not None:
+            yield cached
+            continue
         ports = ", ".join(str(p) for p in attributes.published_ports(container)) or "-"
         networks = ", ".join(attributes.network_names(container)) or "-"
         cells = [_severity_cell(findings, style_for), _text(container.name), _text(container.image),
                  _text(container.state), _text(ports), _text(networks)]
-        yield _row(ObjectKind.CONTAINER, container.id, container.name, findings, cells,
+        row = _row(ObjectKind.CONTAINER, container.id, container.name, findings, cells,
                    [container.name, container.image, container.state, container.short_id])
+        yield cache.store(container.id, container, findings, row) if cache is not None else row
 
 
 def _image_users(result: ScanResult) -> dict[str, int]:
@@ -145,17 +185,23 @@ def finding_key(finding: Finding) -> str:
     return f"{finding.rule}|{finding.kind.value}|{finding.object_id}"
 
 
-def finding_rows(result: ScanResult, style_for: SeverityStyle) -> Iterator[Row]:
-    """Yield one row per finding; waived findings say so in the message column."""
+def finding_rows(result: ScanResult, style_for: SeverityStyle, cache: RowCache | None = None) -> Iterator[Row]:
+    """Yield one row per finding, taking unchanged ones from `cache`; waived findings say so."""
     for finding in result.findings:
+        key = finding_key(finding)
+        cached = cache.reuse(key, finding, ()) if cache is not None else None
+        if cached is not None:
+            yield cached
+            continue
         severity = None if finding.waived else finding.severity
         label = f"{finding.severity.value} (waived)" if finding.waived else finding.severity.value
         cells = [SortableText(label, sort_value=(finding.severity.rank if not finding.waived else -1, 1),
                               style=style_for(severity)),
                  _text(finding.rule), _text(finding.kind.value), _text(finding.object_name), _text(finding.message)]
-        yield _row(finding.kind, finding.object_id, finding.object_name, (finding,), cells,
+        row = _row(finding.kind, finding.object_id, finding.object_name, (finding,), cells,
                    [finding.rule, finding.severity.value, finding.object_name, finding.kind.value, finding.message],
-                   key=finding_key(finding))
+                   key=key)
+        yield cache.store(key, finding, (), row) if cache is not None else row
 
 
 ROW_BUILDERS: dict[str, Callable[[ScanResult, SeverityStyle], Iterator[Row]]] = {
@@ -163,6 +209,12 @@ ROW_BUILDERS: dict[str, Callable[[ScanResult, SeverityStyle], Iterator[Row]]] = 
     "images": image_rows,
     "networks": network_rows,
     "secrets": secret_rows,
+    "findings": finding_rows,
+}
+
+# Builders whose rows depend on their own object and findings only, so a RowCache can serve them.
+CACHED_ROW_BUILDERS: dict[str, Callable[[ScanResult, SeverityStyle, RowCache], Iterator[Row]]] = {
+    "containers": container_rows,
     "findings": finding_rows,
 }
 

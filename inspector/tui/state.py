@@ -79,13 +79,34 @@ def evaluate(snapshot: HostSnapshot, now: datetime, config: Any = None) -> ScanR
     """Run the rules on `snapshot` and apply `config`; pure, so it runs in a worker thread."""
     from inspector.rules import evaluate_rules
 
-    findings = list(evaluate_rules(snapshot, now))
-    if config is not None:
-        from inspector.config import apply_config
+    return _result(snapshot, _configured(evaluate_rules(snapshot, now), snapshot, now, config))
 
-        findings = list(apply_config(findings, config, snapshot, now.date()))
+
+def evaluate_containers(
+    previous: ScanResult, snapshot: HostSnapshot, changed: set[str], now: datetime, config: Any = None
+) -> ScanResult:
+    """Evaluate `snapshot`, in which only the containers with ids in `changed` differ from `previous`.
+
+    A container rule reads its container, the networks and host facts, so the findings of the
+    other containers are kept; the rules of every other kind read across containers and run again.
+    """
+    from inspector.rules import evaluate_rules
+
+    fresh = _configured(evaluate_rules(snapshot, now, containers=changed), snapshot, now, config)
+    kept = [f for f in previous.findings if f.kind is ObjectKind.CONTAINER and f.object_id not in changed]
+    return _result(snapshot, kept + fresh)
+
+
+def _configured(findings: list[Finding], snapshot: HostSnapshot, now: datetime, config: Any) -> list[Finding]:
+    if config is None:
+        return findings
+    from inspector.config import apply_config
+
+    return list(apply_config(findings, config, snapshot, now.date()))
+
+
+def _result(snapshot: HostSnapshot, findings: list[Finding]) -> ScanResult:
     findings.sort(key=Finding.sort_key)
-
     grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in findings:
         grouped[(finding.kind.value, finding.object_id)].append(finding)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable
 
 from inspector.model import Severity
-from inspector.tui.rows import COLUMNS, ROW_BUILDERS, Row
+from inspector.tui.rows import CACHED_ROW_BUILDERS, COLUMNS, ROW_BUILDERS, Row, RowCache
 from inspector.tui.state import ScanResult
 from inspector.tui.widgets.detail import DetailPanel
 from inspector.tui.widgets.resource_table import ResourceTable
@@ -35,6 +38,8 @@ class ResourcePane(Horizontal):
         self.detail = DetailPanel(id=f"{pane_name}-detail", classes="detail-panel")
         self.result: ScanResult | None = None
         self.filter_text = ""
+        self._row_cache = RowCache()
+        self._cached_styles: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield self.table
@@ -44,10 +49,22 @@ class ResourcePane(Horizontal):
         """Diff the table against `result` (with the filter applied) and refresh the details."""
         self.result = result
         styles = {severity: self.table.severity_style(severity) for severity in (*Severity, None)}
-        rows = ROW_BUILDERS[self.pane_name](result, styles.__getitem__)
+        rows = self._build_rows(result, styles)
         needle = self.filter_text.casefold()
         self.table.show_rows(row for row in rows if needle in row.search_text)
         self._show_detail(self.table.highlighted_row())
+
+    def _build_rows(self, result: ScanResult, styles: dict[Severity | None, Style]) -> Iterator[Row]:
+        cached_builder = CACHED_ROW_BUILDERS.get(self.pane_name)
+        if cached_builder is None:
+            return ROW_BUILDERS[self.pane_name](result, styles.__getitem__)
+        # A theme change restyles every severity cell, so no cached row may be reused after one.
+        style_key = tuple(str(style) for style in styles.values())
+        if style_key != self._cached_styles:
+            self._row_cache.clear()
+            self._cached_styles = style_key
+        self._row_cache.start_build()
+        return cached_builder(result, styles.__getitem__, self._row_cache)
 
     def set_filter(self, text: str) -> None:
         """Show only rows whose name, image, rule ids or severities contain `text`."""

@@ -69,6 +69,8 @@ class ResourceTable(DataTable):
                 del self._rows[key]
             for key, row in desired.items():
                 previous = self._rows.get(key)
+                if previous is row:
+                    continue
                 if previous is None:
                     self.add_row(*row.cells, key=key)
                 elif previous.signature() != row.signature():
