@@ -47,15 +47,16 @@ FULL_REFRESH_SECONDS = 30.0
 RESULT_APPLY_SECONDS = 0.25
 
 # Remediation hooks: binding key, action (`action_container_<name>` calls `Remediation.<name>`), description.
-CONTAINER_ACTIONS: tuple[tuple[str, str, str], ...] = (
-    ("s", "stop", "Stop container"),
-    ("p", "pause", "Pause/unpause container"),
-    ("r", "restart", "Restart container"),
-    ("l", "logs", "Container logs"),
-    ("d", "disconnect", "Disconnect from a network"),
-    ("i", "isolate", "Isolate from all networks"),
-    ("e", "export_logs", "Export logs"),
-    ("c", "commit", "Forensic commit"),
+# (key, action, footer label, full description for help and the command palette)
+CONTAINER_ACTIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("s", "stop", "Stop", "Stop container"),
+    ("p", "pause", "Pause", "Pause/unpause container"),
+    ("r", "restart", "Restart", "Restart container"),
+    ("l", "logs", "Logs", "Container logs"),
+    ("d", "disconnect", "Disconnect", "Disconnect from a network"),
+    ("i", "isolate", "Isolate", "Isolate from all networks"),
+    ("e", "export_logs", "Export", "Export logs"),
+    ("c", "commit", "Commit", "Forensic commit"),
 )
 
 
@@ -79,8 +80,9 @@ class InspectorApp(App[int]):
         Binding("x", "switch_context", "Switch context", show=False, id="app.context"),
         *(Binding(str(number), f"show_pane('{pane}')", PANE_TITLES[pane][2:], show=False, id=f"app.pane.{pane}")
           for number, pane in enumerate(PANES, start=1)),
-        *(Binding(key, f"container_{action}", description, show=False, id=f"container.{action}")
-          for key, action, description in CONTAINER_ACTIONS),
+        # The footer shows the container keys, dimmed where `check_action` disables them.
+        *(Binding(key, f"container_{action}", label, tooltip=description, id=f"container.{action}")
+          for key, action, label, description in CONTAINER_ACTIONS),
     ]
 
     def __init__(
@@ -127,7 +129,7 @@ class InspectorApp(App[int]):
         yield Input(placeholder="filter: name, image, rule id or severity; enter keeps it, esc clears",
                     id="filter")
         yield Static("", id="filter-status")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
         yield self.feed
 
     def on_mount(self) -> None:
@@ -334,7 +336,7 @@ class InspectorApp(App[int]):
         # Textual skips the action of a key that check_action disabled, so say why here.
         if len(self.screen_stack) > 1:
             return
-        for key, action, _description in CONTAINER_ACTIONS:
+        for key, action, _label, _description in CONTAINER_ACTIONS:
             if event.key == key and self.remediation is not None and self.remediation.notify_unavailable(action):
                 event.stop()
                 return

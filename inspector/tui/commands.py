@@ -14,7 +14,8 @@ def palette_commands(app: App[object]) -> list[tuple[str, str, str]]:
     commands = []
     for binding in app.BINDINGS:
         if isinstance(binding, Binding) and binding.description and binding.action != "back":
-            commands.append((binding.description, app.get_key_display(binding), binding.action))
+            title = binding.tooltip or binding.description
+            commands.append((title, app.get_key_display(binding), binding.action))
     return commands
 
 

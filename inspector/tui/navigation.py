@@ -162,7 +162,7 @@ def show_help(app: InspectorApp) -> None:
         result = []
         for binding in bindings:
             if isinstance(binding, Binding) and binding.description:
-                result.append((app.get_key_display(binding), binding.description))
+                result.append((app.get_key_display(binding), binding.tooltip or binding.description))
         return result
 
     general = [

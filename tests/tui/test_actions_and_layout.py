@@ -39,7 +39,7 @@ async def loaded(pilot: Any) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize(("key", "verb"), [(key, action) for key, action, _ in CONTAINER_ACTIONS])
+@pytest.mark.parametrize(("key", "verb"), [(key, action) for key, action, _label, _description in CONTAINER_ACTIONS])
 async def test_action_key_calls_remediation(key: str, verb: str) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -154,3 +154,18 @@ async def test_small_terminal_and_resize() -> None:
         await pilot.pause()
         assert pane.has_class("-narrow")
         assert app.query_one("#panes", TabbedContent).active == "containers"
+
+
+async def test_footer_dims_container_keys_offline() -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        footer_keys = {key.key: key for key in app.screen.query(FooterKey)}
+        for key, _action, _label, _description in CONTAINER_ACTIONS:
+            assert key in footer_keys, key
+            assert footer_keys[key].has_class("-disabled"), key
+        assert not footer_keys["q"].has_class("-disabled")
