@@ -157,14 +157,12 @@ async def test_small_terminal_and_resize() -> None:
 
 
 async def test_footer_dims_container_keys_offline() -> None:
-    from textual.widgets._footer import FooterKey
-
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
         await pilot.press("2")
         await pilot.pause()
-        footer_keys = {key.key: key for key in app.screen.query(FooterKey)}
+        footer_keys = {key.key: key for key in app.screen.query("FooterKey")}
         for key, _action, _label, _description in CONTAINER_ACTIONS:
             assert key in footer_keys, key
             assert footer_keys[key].has_class("-disabled"), key
