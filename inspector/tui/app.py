@@ -43,7 +43,9 @@ PANE_TITLES = {
     "secrets": "5 Secrets",
     "findings": "6 Findings",
 }
-FULL_REFRESH_SECONDS = 30.0
+# Events keep the view current; the periodic full refresh only heals what the stream missed. Every
+# 30 s it cost 2% of a core and 300 inspects in dockerd on an idle host with 300 containers.
+FULL_REFRESH_SECONDS = 300.0
 RESULT_APPLY_SECONDS = 0.25
 
 # Remediation hooks: binding key, action (`action_container_<name>` calls `Remediation.<name>`), description.
