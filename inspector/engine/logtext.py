@@ -15,6 +15,8 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from inspector.text import sanitize_text
+
 STDOUT = 1
 STDERR = 2
 FRAME_HEADER = struct.Struct(">BxxxL")
@@ -33,33 +35,9 @@ PARTIAL_MESSAGE_SIZE = 16 * 1024
 # cannot grow memory without limit.
 MAX_LINE_LENGTH = 1_000_000
 
-# Escape and control sequences a terminal would act on. Sequences whose terminator is missing
-# run to the end of the text, so a truncated OSC payload cannot leak through.
-_ESCAPE_SEQUENCE = re.compile(
-    r"""
-      \x1b\[ [0-?]* [\x20-/]* (?:[@-~]|$)          # CSI: colours, cursor movement, clear screen
-    | \x1b[\]PX^_] .*? (?:\x07|\x1b\\|$)           # OSC (titles, OSC 52 clipboard), DCS, SOS, PM, APC
-    | \x9b [0-?]* [\x20-/]* (?:[@-~]|$)            # 8-bit CSI
-    | [\x90\x98\x9d\x9e\x9f] .*? (?:\x07|\x9c|\x1b\\|$)  # 8-bit DCS, SOS, OSC, PM, APC
-    | \x1b [\x20-/]* [0-~]?                        # any other escape sequence, or a lone ESC
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-# C0 controls except tab and newline, DEL, C1 controls, and the Unicode line and paragraph
-# separators (which would split one log line into several screen lines).
-_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-
-
 def is_timestamp(data: bytes | bytearray) -> bool:
     """Return True when `data` is exactly one engine log time, without the trailing space."""
     return len(data) == TIMESTAMP_LENGTH and _TIMESTAMP.fullmatch(bytes(data) + b" ") is not None
-
-
-def sanitize_text(text: str) -> str:
-    """Remove every terminal escape sequence and control character except tab and newline."""
-    if text.isprintable():
-        return text
-    return _CONTROL_CHARACTER.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
 class FrameDemuxer:

@@ -38,7 +38,7 @@ def test_clean_strips_escape_sequences() -> None:
     assert clean("a\x1b[31mb\x1b[0mc") == "abc"
     assert clean("t\x1b]0;title\x07x") == "tx"
     assert clean("c1\x9b31mx") == "c1x"
-    assert clean("line\nbreak\ttab\x00nul") == "linebreak tabnul"
+    assert clean("line\nbreak\ttab\x00nul") == "line break tabnul"
     assert clean("[bold]x[/bold") == "[bold]x[/bold"
 
 
