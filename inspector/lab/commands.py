@@ -64,9 +64,9 @@ def ensure_base_image(api: Any, base_image: str) -> None:
     if provision.pull_image(api, base_image):
         return
     raise UsageError(
-        f"base image {base_image} is missing and cannot be pulled; import one, e.g. "
-        f"`tar -C ROOTFS -c . | docker import - {base_image}` with ROOTFS holding Debian's "
-        f"busybox-static (see scripts/test), or pass --base-image REF of a local image"
+        f"base image {base_image} is missing and cannot be pulled: import one with "
+        f"`scripts/import-base-image {base_image}` from the dsc-tui source tree (it builds the image "
+        f"from Debian's busybox-static), or pass --base-image REF of a local image"
     )
 
 

@@ -246,7 +246,7 @@ def test_missing_base_image_exits_2() -> None:
     assert result.stdout == ""
     error = result.stderr.strip().splitlines()[-1]
     assert error.startswith("dsc-tui: error: base image dsc-tui-test/no-such-base:1 is missing")
-    assert "docker import" in error
+    assert "scripts/import-base-image dsc-tui-test/no-such-base:1" in error
     assert "--base-image REF" in error
 
 
