@@ -77,7 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_option(parser, top_level=True)
     parser.add_argument("--snapshot", type=Path, metavar="FILE", help="open a capture file read-only instead of an engine")
     parser.add_argument("--demo", action="store_true", help="open the demo capture bundled with dsc-tui")
-    parser.add_argument("--read-only", action="store_true", help="disable the container actions that change the host (log viewing and export stay)")
+    parser.add_argument(
+        "--read-only", action="store_true",
+        help="disable the container actions that change the host (log viewing and export stay)",
+    )
     parser.add_argument(
         "--audit-log", type=Path, metavar="FILE",
         help="append remediation actions here (default: $XDG_STATE_HOME/dsc-tui/audit.jsonl)",
