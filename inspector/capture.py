@@ -166,8 +166,10 @@ def load_capture(path: Path | str) -> HostSnapshot:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
+        # Some of the decoder's messages end in "at" ("Unterminated string starting at").
+        reason = error.msg.removesuffix(" at")
         raise CaptureError(
-            f"capture file {path} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+            f"capture file {path} is not valid JSON: {reason} at line {error.lineno} column {error.colno}"
         ) from None
     snapshot = capture_to_snapshot(data, source=str(path))
     log.info(

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector import __version__
-from inspector.errors import EXIT_USAGE, DscError
+from inspector.errors import DscError, UsageError
 
 log = logging.getLogger("inspector")
 
@@ -173,6 +173,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_rules(args)
 
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("the TUI needs a terminal: run dsc-tui in one, or use `dsc-tui scan` for a report")
     from inspector.tui.app import run_tui
 
     return run_tui(args)

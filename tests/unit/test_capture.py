@@ -171,6 +171,12 @@ def test_directory_is_unreadable(tmp_path: Path) -> None:
     assert_capture_error(tmp_path, "cannot read capture file")
 
 
+def test_unterminated_string_error(tmp_path: Path) -> None:
+    path = tmp_path / "truncated.json"
+    path.write_text('{"schema": "dsc-tui/capture/v1", "host": "abc', encoding="utf-8")
+    assert_capture_error(path, "is not valid JSON: Unterminated string starting at line 1 column 42")
+
+
 def test_invalid_json(tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
     path.write_text('{"schema": "dsc-tui/capture/v1",\n  "host": }', encoding="utf-8")

@@ -197,3 +197,11 @@ def test_rules_with_bad_config(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     config.write_text("[rules]\ndisable = [\n")
     assert main(["rules", "--config", str(config)]) == 2
     assert "invalid TOML" in capsys.readouterr().err
+
+
+def test_tui_without_terminal_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    # pytest replaces stdin and stdout with non-terminals, as a pipe or a cron job would.
+    assert main(["--demo"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert "the TUI needs a terminal" in error
