@@ -167,7 +167,10 @@ def show_help(app: InspectorApp) -> None:
 
     general = [
         binding for binding in app.BINDINGS
-        if isinstance(binding, Binding) and not binding.action.startswith(("container_", "show_pane"))
+        if isinstance(binding, Binding)
+        and not binding.action.startswith(("container_", "show_pane"))
+        # Listed below with a fuller description.
+        and binding.action not in ("back", "cycle_sort")
     ]
     sections = [
         ("Panes and views", entries(general) + [

@@ -214,6 +214,30 @@ async def test_help_lists_every_binding() -> None:
         assert not isinstance(app.screen, HelpScreen)
 
 
+async def test_help_lists_each_key_once() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        keys = [key for title, entries in app.screen.sections if title != "Inspect view" for key, _ in entries]
+        assert len(keys) == len(set(keys)), keys
+
+
+async def test_help_scrolls_on_small_terminal() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        body = app.screen.query_one("#help-body")
+        assert body.max_scroll_y > 0
+        await pilot.press("j", "j")
+        assert body.scroll_y == 2
+        await pilot.press("end")
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("home")
+        assert body.scroll_y == 0
+
+
 async def test_palette_lists_binding_commands() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

@@ -20,6 +20,12 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape", "close", "Close", id="help.close"),
         Binding("q", "close", "Close", show=False, id="help.quit"),
         Binding("question_mark", "close", "Close", show=False, id="help.toggle"),
+        Binding("j,down", "scroll('down')", "Down", show=False, id="help.down"),
+        Binding("k,up", "scroll('up')", "Up", show=False, id="help.up"),
+        Binding("pagedown,space", "scroll('page_down')", "Page down", show=False, id="help.page_down"),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False, id="help.page_up"),
+        Binding("home,g", "scroll('home')", "Top", show=False, id="help.home"),
+        Binding("end,G", "scroll('end')", "Bottom", show=False, id="help.end"),
     ]
 
     def __init__(self, sections: Iterable[tuple[str, Iterable[tuple[str, str]]]]) -> None:
@@ -37,6 +43,11 @@ class HelpScreen(ModalScreen[None]):
                 text.append(f"{description}\n")
         with VerticalScroll(id="help-body"):
             yield Static(text, id="help-text")
+
+    def action_scroll(self, direction: str) -> None:
+        """Scroll the list of bindings, which is longer than a small terminal."""
+        body = self.query_one("#help-body", VerticalScroll)
+        getattr(body, f"scroll_{direction}")(animate=False)
 
     def action_close(self) -> None:
         """Close the help screen."""
