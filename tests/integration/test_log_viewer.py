@@ -171,6 +171,75 @@ async def test_follows_new_lines(docker_client, base_image, api, tty: bool) -> N
     assert closed
 
 
+def status_text(screen: LogScreen) -> str:
+    return str(screen.query_one("#log-status").render())
+
+
+def last_visible_row(view: LogView) -> str:
+    return "".join(segment.text for segment in view.render_line(view.scrollable_content_region.height - 1)).strip()
+
+
+async def test_opens_at_newest_line_and_scrolls_while_following(docker_client, base_image, api) -> None:
+    script = "seq 1 60; sleep 1; echo late-1; sleep 2; echo late-2; sleep 600"
+    container = start_container(docker_client, base_image, script, tty=False)
+    try:
+        app = LogTestApp(api, api.inspect_container(container.id))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, LogScreen) and "60" in app.screen.rendered_rows())
+            screen = app.screen
+            view = screen.query_one(LogView)
+            await wait_for(pilot, lambda: last_visible_row(view) == "60")
+            opened_at = last_visible_row(view)
+            await wait_for(pilot, lambda: last_visible_row(view) == "late-1")
+            followed_to = last_visible_row(view)
+            await pilot.press("k")
+            paused_status = status_text(screen)
+            paused_offset = view.scroll_offset.y
+            await wait_for(pilot, lambda: "late-2" in screen.rendered_rows())
+            await pilot.pause()
+            offset_after_new_line = view.scroll_offset.y
+            await pilot.press("G")
+            await wait_for(pilot, lambda: last_visible_row(view) == "late-2")
+            resumed_to = last_visible_row(view)
+            resumed_status = status_text(screen)
+    finally:
+        container.remove(force=True)
+    assert opened_at == "60"
+    assert followed_to == "late-1"
+    assert "paused" in paused_status
+    assert offset_after_new_line == paused_offset
+    assert resumed_to == "late-2"
+    assert "following" in resumed_status
+    assert "paused" not in resumed_status
+
+
+async def test_scrolling_up_pauses_and_end_resumes(docker_client, base_image, api) -> None:
+    container = start_container(docker_client, base_image, "seq 1 60; sleep 600", tty=False)
+    try:
+        app = LogTestApp(api, api.inspect_container(container.id))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, LogScreen) and "60" in app.screen.rendered_rows())
+            screen = app.screen
+            view = screen.query_one(LogView)
+            statuses = {}
+            for key in ("up", "pageup", "home"):
+                await pilot.press(key)
+                statuses[key] = status_text(screen)
+                await pilot.press("end")
+                await wait_for(pilot, lambda: last_visible_row(view) == "60")
+                statuses[f"end after {key}"] = status_text(screen)
+            top_after_home = view.scroll_offset.y
+    finally:
+        container.remove(force=True)
+    assert "paused" in statuses["up"]
+    assert "paused" in statuses["pageup"]
+    assert "paused" in statuses["home"]
+    assert "following" in statuses["end after up"]
+    assert "following" in statuses["end after pageup"]
+    assert "following" in statuses["end after home"]
+    assert top_after_home > 0
+
+
 async def test_tail_limits_initial_lines(docker_client, base_image, api) -> None:
     container = start_container(docker_client, base_image, "seq 1 50", tty=False)
     container.wait(timeout=30)

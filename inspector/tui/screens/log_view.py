@@ -8,8 +8,11 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
+from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -23,8 +26,22 @@ class LogView(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {"log-view--match", "log-view--current"}
 
+    BINDINGS = [
+        Binding("k", "scroll_up", "Up", show=False, id="logs.up"),
+        Binding("j", "scroll_down", "Down", show=False, id="logs.down"),
+    ]
+
+    class FollowChanged(Message):
+        """Posted when following the newest line is paused or resumed."""
+
+        def __init__(self, following: bool) -> None:
+            super().__init__()
+            self.following = following
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        # While following, every append scrolls to the newest row; scrolling up pauses it.
+        self.following = True
         self.rows: list[str] = []
         self._widths: list[int] = []
         self._max_width = 0
@@ -40,6 +57,7 @@ class LogView(ScrollView, can_focus=True):
         self._cache.clear()
         self.virtual_size = Size(self._max_width, len(self.rows))
         self.refresh()
+        self._keep_at_end()
 
     def append_rows(self, rows: list[str]) -> None:
         """Add rows at the end."""
@@ -49,6 +67,38 @@ class LogView(ScrollView, can_focus=True):
         self._max_width = max(self._max_width, max(widths, default=0))
         self.virtual_size = Size(self._max_width, len(self.rows))
         self.refresh()
+        self._keep_at_end()
+
+    def set_following(self, following: bool) -> None:
+        """Pause or resume following; resuming scrolls to the newest row."""
+        if following != self.following:
+            self.following = following
+            self.post_message(self.FollowChanged(following))
+        self._keep_at_end()
+
+    def _keep_at_end(self) -> None:
+        if self.following:
+            # Deferred until after the refresh, so the end is measured with the new rows laid out.
+            self.scroll_end(animate=False, x_axis=False)
+
+    def action_scroll_up(self) -> None:
+        self.set_following(False)
+        super().action_scroll_up()
+
+    def action_page_up(self) -> None:
+        self.set_following(False)
+        super().action_page_up()
+
+    def action_scroll_home(self) -> None:
+        self.set_following(False)
+        super().action_scroll_home()
+
+    def action_scroll_end(self) -> None:
+        self.set_following(True)
+
+    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self.set_following(False)
+        super()._on_mouse_scroll_up(event)
 
     def set_highlight(self, pattern: re.Pattern[str] | None, current: range = range(0)) -> None:
         """Highlight every match of `pattern`, and the rows in `current` as the current match."""

@@ -135,7 +135,6 @@ class LogScreen(Screen[None]):
             # The reading thread may deliver one last batch after the screen closed.
             return
         view = self.query_one(LogView)
-        at_end = view.is_vertical_scroll_end or not self.lines
         self.lines.extend(batch)
         self.kept_characters += sum(len(line.text) for line in batch)
         if len(self.lines) > self.max_lines + self.max_lines // 10 or self.kept_characters > MAX_KEPT_CHARACTERS:
@@ -151,8 +150,6 @@ class LogScreen(Screen[None]):
                 rows.extend(line_rows)
                 next_row += len(line_rows)
             view.append_rows(rows)
-        if at_end and self.current_match is None:
-            view.scroll_end(animate=False, immediate=True, x_axis=False)
         self._update_status()
 
     def _drop_oldest_lines(self) -> None:
@@ -223,7 +220,16 @@ class LogScreen(Screen[None]):
         """Jump to the newest line and keep following."""
         self.current_match = None
         self._apply_highlight()
-        self.query_one(LogView).scroll_end(animate=False)
+        self.query_one(LogView).set_following(True)
+        self._update_status()
+
+    def on_log_view_follow_changed(self, event: LogView.FollowChanged) -> None:
+        event.stop()
+        if event.following and self.current_match is not None:
+            # End resumes following, so the match no longer holds the view.
+            self.current_match = None
+            self._apply_highlight()
+        self._update_status()
 
     def action_search(self) -> None:
         """Open the search box."""
@@ -294,6 +300,8 @@ class LogScreen(Screen[None]):
 
     def _scroll_to_line(self, index: int) -> None:
         view = self.query_one(LogView)
+        # A match stays in view: following would scroll it away with the next line.
+        view.set_following(False)
         row = self.row_starts[index]
         view.scroll_to(y=max(row - view.size.height // 2, 0), animate=False)
         if not self.wrap:
@@ -317,7 +325,10 @@ class LogScreen(Screen[None]):
         return f"Logs of {self.container_name} ({self.container_id[:12]})"
 
     def _update_status(self, note: str | None = None) -> None:
-        parts = [f"{len(self.lines)} lines", self.stream_state]
+        state = self.stream_state
+        if state == "following" and self.is_mounted and not self.query_one(LogView).following:
+            state = "paused (End or G follows)"
+        parts = [f"{len(self.lines)} lines", state]
         parts.append("timestamps on" if self.show_timestamps else "timestamps off")
         parts.append("wrap on" if self.wrap else "wrap off")
         if self.current_match is not None:
