@@ -53,6 +53,12 @@ class ResourcePane(Horizontal):
         needle = self.filter_text.casefold()
         self.table.show_rows(row for row in rows if needle in row.search_text)
         self._show_detail(self.table.highlighted_row())
+        if self.filter_text:
+            # The status line counts the rows shown, so it must follow live updates too. Imported
+            # here because navigation imports this module.
+            from inspector.tui.navigation import show_filter_status
+
+            show_filter_status(self.app)  # type: ignore[arg-type]
 
     def _build_rows(self, result: ScanResult, styles: dict[Severity | None, Style]) -> Iterator[Row]:
         cached_builder = CACHED_ROW_BUILDERS.get(self.pane_name)
