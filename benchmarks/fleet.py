@@ -6,6 +6,7 @@ finds and removes exactly those (also the leftovers of an interrupted run) and n
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import platform
 import shutil
@@ -121,12 +122,7 @@ def machine(api: docker.APIClient) -> dict[str, str]:
     mem_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                    if line.startswith("MemTotal:"))
     version = api.version()
-    packages = subprocess.run(
-        [os.sys.executable, "-c", "import textual, rich, docker, pydantic; "
-         "print(f'textual {textual.__version__}, rich {rich.__version__ if hasattr(rich, \"__version__\") else \"?\"}, "
-         "docker SDK {docker.__version__}, pydantic {pydantic.VERSION}')"],
-        capture_output=True, text=True, check=False,
-    ).stdout.strip()
+    packages = ", ".join(f"{name} {_version(name)}" for name in ("textual", "rich", "docker", "pydantic"))
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": str(os.cpu_count()),
@@ -138,6 +134,13 @@ def machine(api: docker.APIClient) -> dict[str, str]:
         "packages": packages,
         "docker_cli": shutil.which("docker") or "missing",
     }
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "missing"
 
 
 def median(values: Iterable[float]) -> float:

@@ -212,9 +212,10 @@ def run_sections(args: argparse.Namespace, sections: list[str], sizes: list[int]
     """Grow the fleet through `sizes`, measuring on the way, then run the sections at the largest size."""
     api = bench.api
     current = trees[0]
-    if {"scan", "render", "events", "idle", "memory"} & set(sections):
+    fleet_sections = {"scan", "render", "events", "idle", "memory"} & set(sections)
+    if fleet_sections:
         bench.start_running(RUNNING)
-    for size in sizes:
+    for size in sizes if fleet_sections else []:
         bench.grow_to(size)
         counts = fleet.engine_counts(api)
         say(f"-- {size} created + {RUNNING} running bench containers; engine holds {counts}")
