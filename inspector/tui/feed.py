@@ -153,6 +153,37 @@ class SourceFeed(Widget):
                 if self._refreshed_during_full is not None:
                     self._refreshed_during_full.update(batch)
 
+    # --- periodic reconcile -----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile")
+    def reconcile(self) -> None:
+        """Compare the engine's object lists with the shown snapshot and refresh what differs.
+
+        This heals events the stream missed for the cost of three list calls, where a full
+        refresh would inspect every object again.
+        """
+        from inspector.engine.listing import changed_objects, snapshot_object_states
+
+        source = self.source
+        with self._result_lock:
+            base = self.result
+        if base is None or not source.live:
+            return
+        try:
+            states = source.list_states()
+        except DscError as error:
+            log.warning("listing objects failed: %s", error)
+            self.app.post_message(EngineUnreachable(str(error), source))
+            self.post_message(self.FullRefreshRequested())
+            return
+        if states is None:
+            return
+        changed = changed_objects(snapshot_object_states(base.snapshot), states)
+        if changed:
+            log.info("reconcile found %d objects the event stream missed", len(changed))
+            self._requeue(changed)
+            self.post_message(self.DrainRequested())
+
     def on_source_feed_drain_requested(self, message: DrainRequested) -> None:
         self._start_draining()
 

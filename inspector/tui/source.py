@@ -10,11 +10,14 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from inspector.engine.events import EngineChange, EventWatcher
 from inspector.model import HostSnapshot, ObjectKind
 from inspector.tui.state import Resource
+
+if TYPE_CHECKING:
+    from inspector.engine.listing import ObjectStates
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,10 @@ class Source(Protocol):
 
     def refresh_object(self, kind: ObjectKind, object_id: str) -> Resource | None:
         """Return one object as it is now, or None when it no longer exists."""
+        ...
+
+    def list_states(self) -> ObjectStates | None:
+        """Return the listed state of every container, image and network, or None without an engine."""
         ...
 
     def event_watcher(
@@ -94,6 +101,10 @@ class CaptureSource:
         from inspector.tui.state import find_in_snapshot
 
         return find_in_snapshot(self.load_snapshot(), kind, object_id)
+
+    def list_states(self) -> None:
+        """Return None: a capture never changes."""
+        return None
 
     def event_watcher(self, on_change: Callable[[EngineChange], None],
                       on_connection: Callable[[bool, str | None], None]) -> None:
@@ -181,6 +192,17 @@ class LiveSource:
         if kind is ObjectKind.NETWORK:
             return collect.collect_network(engine, object_id)
         raise ValueError(f"no single-object refresh for {kind.value} objects")
+
+    def list_states(self) -> ObjectStates:
+        """List containers, images and networks cheaply; drop the connection on failure."""
+        from inspector.engine.listing import list_object_states
+        from inspector.errors import EngineError
+
+        try:
+            return list_object_states(self._connected())
+        except EngineError:
+            self._forget_engine()
+            raise
 
     def event_watcher(self, on_change: Callable[[EngineChange], None],
                       on_connection: Callable[[bool, str | None], None]) -> EventWatcher:

@@ -176,3 +176,33 @@ async def test_demo_key_ignored_when_connected(fake_live_source: FakeLiveSource)
         await pilot.press("m")
         await pilot.pause()
         assert app.source is fake_live_source
+
+
+async def test_reconcile_heals_missed_event(fake_live_source: FakeLiveSource) -> None:
+    app = make_app(source=fake_live_source, reconcile_seconds=0.2)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.result is not None)
+        await pilot.press("2")
+        loads: list[int] = []
+        original_load = fake_live_source.load_snapshot
+        fake_live_source.load_snapshot = lambda: loads.append(1) or original_load()  # type: ignore[method-assign]
+
+        # The engine gains a container but the event stream never says so.
+        fake_live_source.add_container(new_container(fake_live_source))
+        await wait_for(pilot, lambda: NEW_ID in containers(app).table.shown_rows)
+
+        assert loads == []
+        assert fake_live_source.refreshed == [(ObjectKind.CONTAINER, NEW_ID)]
+
+
+async def test_reconcile_removes_missed_destroy(fake_live_source: FakeLiveSource) -> None:
+    app = make_app(source=fake_live_source, reconcile_seconds=0.2)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.result is not None)
+        await pilot.press("2")
+        gone = container_named(capture_data(), "dsc-lab-worker")["Id"]
+        fake_live_source.snapshot = fake_live_source.snapshot.model_copy(
+            update={"containers": [c for c in fake_live_source.snapshot.containers if c.id != gone]}
+        )
+        await wait_for(pilot, lambda: gone not in containers(app).table.shown_rows)
+        assert fake_live_source.refreshed == [(ObjectKind.CONTAINER, gone)]

@@ -13,6 +13,7 @@ from typing import Any
 
 from inspector.capture import capture_to_snapshot
 from inspector.engine.events import EngineChange, EventWatcher
+from inspector.engine.listing import ObjectStates, snapshot_object_states
 from inspector.errors import EngineError
 from inspector.model import Container, HostSnapshot, ObjectKind
 from inspector.tui.app import InspectorApp
@@ -106,6 +107,11 @@ class FakeLiveSource:
             raise EngineError("cannot connect to unix:///fake.sock: connection refused")
         self.refreshed.append((ObjectKind(kind), object_id))
         return find_in_snapshot(self.snapshot, kind, object_id)
+
+    def list_states(self) -> ObjectStates:
+        if self.unreachable:
+            raise EngineError("cannot connect to unix:///fake.sock: connection refused")
+        return snapshot_object_states(self.snapshot)
 
     def event_watcher(self, on_change: Callable[[EngineChange], None],
                       on_connection: Callable[[bool, str | None], None]) -> EventWatcher:
