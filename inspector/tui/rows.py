@@ -114,8 +114,29 @@ class RowCache:
         return row
 
 
+# Widest a name cell may be, so one long name (a swarm task's, say) cannot push State and Ports,
+# or the Message, off the table at 80 or 120 columns. The full name stays in the detail panel.
+NAME_WIDTH = 24
+IMAGE_WIDTH = 20
+OBJECT_WIDTH = 28
+
+
 def _text(value: object) -> Text:
     return Text(clean(value), no_wrap=True, overflow="ellipsis")
+
+
+def middle_ellipsis(text: str, width: int) -> str:
+    """Return `text` cut to `width` characters by an ellipsis in the middle, keeping both ends."""
+    if len(text) <= width:
+        return text
+    # Names differ at either end (service and slot first, replica number or task id last).
+    head = width // 2
+    tail = width - 1 - head
+    return f"{text[:head]}\u2026{text[len(text) - tail:]}" if tail else f"{text[:head]}\u2026"
+
+
+def _name_text(value: object, width: int) -> Text:
+    return _text(middle_ellipsis(clean(value), width))
 
 
 def container_rows(result: ScanResult, style_for: SeverityStyle, cache: RowCache | None = None) -> Iterator[Row]:
@@ -128,7 +149,8 @@ def container_rows(result: ScanResult, style_for: SeverityStyle, cache: RowCache
             continue
         ports = ", ".join(str(p) for p in attributes.published_ports(container)) or "-"
         networks = ", ".join(attributes.network_names(container)) or "-"
-        cells = [_severity_cell(findings, style_for), _text(container.name), _text(container.image),
+        cells = [_severity_cell(findings, style_for), _name_text(container.name, NAME_WIDTH),
+                 _name_text(container.image, IMAGE_WIDTH),
                  _text(container.state), _text(ports), _text(networks)]
         row = _row(ObjectKind.CONTAINER, container.id, container.name, findings, cells,
                    [container.name, container.image, container.state, container.short_id])
@@ -197,7 +219,8 @@ def finding_rows(result: ScanResult, style_for: SeverityStyle, cache: RowCache |
         label = f"{finding.severity.value} (waived)" if finding.waived else finding.severity.value
         cells = [SortableText(label, sort_value=(finding.severity.rank if not finding.waived else -1, 1),
                               style=style_for(severity)),
-                 _text(finding.rule), _text(finding.kind.value), _text(finding.object_name), _text(finding.message)]
+                 _text(finding.rule), _text(finding.kind.value),
+                 _name_text(finding.object_name, OBJECT_WIDTH), _text(finding.message)]
         row = _row(finding.kind, finding.object_id, finding.object_name, (finding,), cells,
                    [finding.rule, finding.severity.value, finding.object_name, finding.kind.value, finding.message],
                    key=key)
