@@ -108,6 +108,7 @@ class InspectorApp(App[int]):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.full_refresh_seconds = full_refresh_seconds
         self.reconcile_seconds = reconcile_seconds
+        self._binding_states: tuple[bool | None, ...] | None = None
         self.result: ScanResult | None = None
         self.connection = "connecting" if source.live else "offline"
         self.last_success: datetime | None = None
@@ -230,7 +231,7 @@ class InspectorApp(App[int]):
         self._show_header()
 
     def _show_header(self) -> None:
-        self.refresh_bindings()
+        self._refresh_bindings_if_changed()
         host = self.result.snapshot.host if self.result else None
         engine_version = f"{host.server_version} (API {host.api_version})" if host and host.server_version else ""
         self.query_one(StatusHeader).show(
@@ -330,6 +331,18 @@ class InspectorApp(App[int]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
             navigation.keep_filter(self)
+
+    def _refresh_bindings_if_changed(self) -> None:
+        # Refreshing bindings rebuilds the footer's widgets, so it happens only when a key's
+        # availability changed, not on every result a busy engine produces.
+        states = tuple(
+            self.check_action(binding.action, ())
+            for binding in self.BINDINGS
+            if isinstance(binding, Binding)
+        )
+        if states != self._binding_states:
+            self._binding_states = states
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide the demo key while an engine is connected; dim container keys remediation cannot run now."""

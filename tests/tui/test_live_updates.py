@@ -206,3 +206,23 @@ async def test_reconcile_removes_missed_destroy(fake_live_source: FakeLiveSource
         )
         await wait_for(pilot, lambda: gone not in containers(app).table.shown_rows)
         assert fake_live_source.refreshed == [(ObjectKind.CONTAINER, gone)]
+
+
+async def test_results_keep_footer_widgets(fake_live_source: FakeLiveSource) -> None:
+    app = make_app(source=fake_live_source)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.result is not None)
+        await pilot.press("2")
+        await pilot.pause(0.3)
+        footer_keys = {id(key) for key in app.screen.query("FooterKey")}
+        inspect = copy_inspect(container_named(capture_data(), "dsc-lab-web"))
+        for status in ("exited", "running", "exited"):
+            inspect["State"]["Status"] = status
+            fake_live_source.replace_container(inspect)
+            fake_live_source.stream.events.put(start_event(inspect["Id"], action="die"))
+            await wait_for(pilot, lambda: containers(app).table.shown_rows[inspect["Id"]].cells[3].plain == status)
+
+        # Rebuilding the footer on every result leaked its old widgets on busy engines.
+        await pilot.pause(0.3)
+        assert footer_keys
+        assert {id(key) for key in app.screen.query("FooterKey")} == footer_keys
