@@ -208,13 +208,13 @@ def _up_swarm(api: Any, base_image: str, want_swarm: bool, emit: Emit) -> None:
     if existing is not None:
         _require_lab_label("service", service.name, (existing.get("Spec") or {}).get("Labels"))
         emit("exists", "service", service.name)
-        return
-    try:
-        provision_swarm.create_service(api, service)
-    except ConflictError:
-        emit("exists", "service", service.name)  # another `lab up` created it after the lookup
-        return
-    emit("created", "service", service.name)
+    else:
+        try:
+            provision_swarm.create_service(api, service)
+            emit("created", "service", service.name)
+        except ConflictError:
+            emit("exists", "service", service.name)  # another `lab up` created it after the lookup
+    # An existing service's task may be restarting, e.g. after dockerd restarted, so wait for it too.
     running, replicas = provision_swarm.wait_for_service_tasks(api, service.name, READY_WAIT_SECONDS)
     if running < replicas:
         log.warning(
