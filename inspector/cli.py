@@ -53,7 +53,7 @@ def _add_endpoint_options(parser: argparse.ArgumentParser, top_level: bool) -> N
                        help="private key of the client certificate (implies --tlsverify)")
     group.add_argument(
         "--timeout", type=float, metavar="SECONDS", **(default or {"default": 5.0}),
-        help="seconds to wait for the engine to answer (default: 5)",
+        help="seconds to wait for the engine to respond (default: 5)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", **default, help="log debug detail")
 

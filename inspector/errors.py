@@ -9,7 +9,7 @@ EXIT_ENGINE = 3
 
 
 class DscError(Exception):
-    """An error told to the user in one line; `exit_code` is what the command exits with."""
+    """An error shown to the user in one line; `exit_code` is what the command exits with."""
 
     exit_code = EXIT_USAGE
 

@@ -201,7 +201,7 @@ class Host(BaseModel):
 
 
 class HostSnapshot(BaseModel):
-    """Everything dsc-tui knows about one host at one moment; secret values already redacted."""
+    """Everything dsc-tui read from one host at one moment; secret values already redacted."""
 
     host: Host
     collected_at: datetime

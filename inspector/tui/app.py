@@ -353,7 +353,7 @@ class InspectorApp(App[int]):
         return True
 
     def on_key(self, event: events.Key) -> None:
-        # Textual skips the action of a key that check_action disabled, so say why here.
+        # Textual skips the action of a key that check_action disabled, so this handler explains why.
         if len(self.screen_stack) > 1:
             return
         for key, action, _label, _description in CONTAINER_ACTIONS:

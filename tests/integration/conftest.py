@@ -1,6 +1,6 @@
 """Fixtures for tests on a real Docker engine.
 
-Where no engine answers these tests are skipped, unless DSC_REQUIRE_DOCKER=1 (set by
+Where no engine responds these tests are skipped, unless DSC_REQUIRE_DOCKER=1 (set by
 scripts/test and CI), where a missing engine fails the run instead.
 """
 

@@ -187,7 +187,7 @@ async def test_reconcile_heals_missed_event(fake_live_source: FakeLiveSource) ->
         original_load = fake_live_source.load_snapshot
         fake_live_source.load_snapshot = lambda: loads.append(1) or original_load()  # type: ignore[method-assign]
 
-        # The engine gains a container but the event stream never says so.
+        # The engine gains a container but the event stream never reports it.
         fake_live_source.add_container(new_container(fake_live_source))
         await wait_for(pilot, lambda: NEW_ID in containers(app).table.shown_rows)
 
