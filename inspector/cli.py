@@ -157,9 +157,13 @@ def _configure_file_logging(log_file: Path | None, verbose: bool) -> None:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "scan":
+        # A local engine is read in a thread from here on, while the rules and reports load.
+        from inspector.engine.raw import prefetch_for_args
+
+        prefetch = prefetch_for_args(args)
         from inspector.scan import run_scan
 
-        return run_scan(args)
+        return run_scan(args, prefetch)
     if args.command == "capture":
         from inspector.capture import run_capture
 

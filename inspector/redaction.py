@@ -106,7 +106,7 @@ def _redact_config(config: Any) -> None:
             config[command_key] = _redact_command(config[command_key])
     healthcheck = config.get("Healthcheck")
     if isinstance(healthcheck, dict) and "Test" in healthcheck:
-        healthcheck["Test"] = _redact_command(healthcheck["Test"])
+        config["Healthcheck"] = {**healthcheck, "Test": _redact_command(healthcheck["Test"])}
     labels = config.get("Labels")
     if isinstance(labels, dict):
         config["Labels"] = {
@@ -118,9 +118,16 @@ def _redact_config(config: Any) -> None:
 
 
 def redact_container_inspect(data: dict[str, Any]) -> dict[str, Any]:
-    """Return a copy of container inspect JSON with secret values replaced."""
-    data = _copy_json(data)
-    _redact_config(data.get("Config"))
+    """Return a copy of container inspect JSON with secret values replaced.
+
+    Only the dicts on the way to a redacted value are copied; the rest is shared with `data`.
+    A full copy of every container was the largest cost of building a snapshot, and nothing
+    changes inspect JSON once it is read.
+    """
+    data = dict(data)
+    if isinstance(data.get("Config"), dict):
+        data["Config"] = dict(data["Config"])
+        _redact_config(data["Config"])
     for key in ("Args", "Path"):
         if key in data:
             data[key] = _redact_command(data[key])

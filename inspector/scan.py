@@ -5,34 +5,31 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import Any
 from datetime import UTC, date, datetime
 from pathlib import Path
-
-from rich.console import Console
 
 from inspector.capture import load_capture, write_private_file
 from inspector.config import Config, apply_config, load_config
 from inspector.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from inspector.model import Finding, HostSnapshot, Severity
-from inspector.report import (
-    build_report,
-    build_rules_table,
-    build_sarif,
-    print_table,
-    render_json,
-    render_markdown,
-    render_sarif,
-    render_table,
-)
+from inspector.report import build_report, build_sarif, render_json, render_markdown, render_sarif
 from inspector.rules import all_rules, evaluate_rules
 
 log = logging.getLogger(__name__)
 
 
-def _read_snapshot(args: argparse.Namespace) -> HostSnapshot:
+def _read_snapshot(args: argparse.Namespace, prefetch: Any = None) -> HostSnapshot:
     snapshot_path: Path | None = getattr(args, "snapshot", None)
     if snapshot_path is not None:
         return load_capture(snapshot_path)
+    if prefetch is not None:
+        from inspector.engine.snapshot import snapshot_from_raw
+
+        endpoint, reading = prefetch
+        raw = reading.result()
+        if raw is not None:
+            return snapshot_from_raw(raw, endpoint.display, endpoint.context)
 
     # Imported here so that a scan of a capture file does not load the Docker SDK.
     from inspector.engine import collect_snapshot, open_engine
@@ -65,6 +62,8 @@ def _render(report_format: str, snapshot: HostSnapshot, findings: list[Finding],
         return render_json(report)
     if report_format == "markdown":
         return render_markdown(report)
+    from inspector.report import render_table
+
     return render_table(report)
 
 
@@ -97,8 +96,12 @@ def _exit_code(args: argparse.Namespace, findings: list[Finding]) -> int:
     return EXIT_OK
 
 
-def run_scan(args: argparse.Namespace) -> int:
-    """Scan the engine or a capture, print or write the report, and return the exit code."""
+def run_scan(args: argparse.Namespace, prefetch: Any = None) -> int:
+    """Scan the engine or a capture, print or write the report, and return the exit code.
+
+    `prefetch` is what `inspector.engine.raw.prefetch_for_args` started, if anything: its host is
+    used when the read succeeded, else the engine is read again through the SDK.
+    """
     config = load_config(getattr(args, "config", None))
     output = _report_output(args)
     contexts = list(dict.fromkeys(getattr(args, "contexts", None) or []))
@@ -111,7 +114,7 @@ def run_scan(args: argparse.Namespace) -> int:
 
         return _exit_code(args, run_multi_scan(args, contexts, config, output))
 
-    snapshot = _read_snapshot(args)
+    snapshot = _read_snapshot(args, prefetch)
     now = datetime.now(UTC)
     # Rules judge ages (stale images, old secrets) at collection time, so a capture scanned later gives
     # the same findings as the live scan it came from. Waivers expire by today's date.
@@ -127,6 +130,10 @@ def run_scan(args: argparse.Namespace) -> int:
     if output is not None:
         _write_report(output, _render(report_format, snapshot, findings, now, config))
     elif report_format == "table":
+        from rich.console import Console
+
+        from inspector.report import print_table
+
         # Rich leaves out colour when stdout is not a terminal or NO_COLOR is set.
         print_table(build_report(snapshot, findings, now), Console(highlight=False))
     else:
@@ -138,6 +145,10 @@ def run_scan(args: argparse.Namespace) -> int:
 
 def run_rules(args: argparse.Namespace) -> int:
     """Print the rule catalogue with the severities and disabled rules of the config, if any."""
+    from rich.console import Console
+
+    from inspector.report import build_rules_table
+
     config = load_config(getattr(args, "config", None))
     Console(highlight=False).print(build_rules_table(all_rules(), config.severity, config.disabled))
     return EXIT_OK

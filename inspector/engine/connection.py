@@ -22,6 +22,7 @@ import docker.errors
 import docker.tls
 import docker.utils
 import requests.exceptions
+import requests.models
 
 from inspector.engine.endpoint import (
     DEFAULT_CONTEXT,
@@ -33,7 +34,7 @@ from inspector.engine.endpoint import (
     known_contexts,
     resolve_endpoint,
 )
-from inspector.engine.socket_client import SocketGetter
+from inspector.engine.socket_client import SocketAPIError, SocketGetter
 from inspector.engine.ssh import SSHFailure, open_ssh_client, parse_ssh_url
 from inspector.errors import EngineError
 from inspector.rules.secrets import mask_url_passwords
@@ -85,13 +86,33 @@ class _APIClient(docker.APIClient):
         container_id = container.get("Id") if isinstance(container, dict) else container
         if not container_id:
             raise docker.errors.NullResource("Resource ID was not provided")
-        return getter.get_json(f"/v{self.api_version}/containers/{quote(str(container_id), safe='')}/json")
+        path = f"/v{self.api_version}/containers/{quote(str(container_id), safe='')}/json"
+        try:
+            return getter.get_json(path)
+        except SocketAPIError as error:
+            raise sdk_api_error(error) from None
 
     def close(self) -> None:
         """Close the SDK's connection pool and any socket connections."""
         if self._socket_getter is not None:
             self._socket_getter.close()
         super().close()
+
+
+def sdk_api_error(error: SocketAPIError) -> docker.errors.APIError:
+    """Return the SDK exception a request through the SDK would raise for the same response."""
+    # The SDK builds its exceptions from a requests response; a minimal one gives the same class
+    # (NotFound for 404), status code and explanation.
+    response = requests.models.Response()
+    response.status_code = error.status
+    response.reason = error.reason
+    response.url = f"http+docker://localhost{error.path}"
+    response._content = error.body
+    try:
+        docker.errors.create_api_error_from_http_exception(requests.exceptions.HTTPError(response=response))
+    except docker.errors.APIError as api_error:
+        return api_error
+    raise AssertionError("unreachable: the SDK always raises an APIError here")
 
 
 @dataclass

@@ -1,26 +1,35 @@
-"""The checklist: rules evaluated on a HostSnapshot, pure functions with no I/O."""
+"""The checklist: rules evaluated on a HostSnapshot, pure functions with no I/O.
+
+The catalogue, the registry and the rule modules load on first use, so `inspector.rules.secrets`
+(which the engine's endpoint code needs before anything else) imports without pydantic.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Collection
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from inspector.model.findings import Finding
-from inspector.model.objects import HostSnapshot
+from inspector.lazy import lazy_attributes
 
-# Importing the rule modules registers their checks.
-from inspector.rules import (  # noqa: F401
-    container,
-    container_config,
-    container_network,
-    host,
-    image,
-    image_history,
-    network,
-    secret,
-)
-from inspector.rules.catalogue import RULES, Rule, all_rules
-from inspector.rules.registry import evaluate_registered
+if TYPE_CHECKING:
+    from inspector.model.findings import Finding
+    from inspector.model.objects import HostSnapshot
+    from inspector.rules.catalogue import RULES, Rule, all_rules
+
+# Importing these registers their checks.
+_RULE_MODULES = ("container", "container_config", "container_network", "host", "image", "image_history",
+                 "network", "secret")
+
+
+def load_checks() -> dict[str, Any]:
+    """Import every rule module, which registers its checks, and return the registry by rule id."""
+    for module in _RULE_MODULES:
+        importlib.import_module(f"{__name__}.{module}")
+    from inspector.rules.registry import CHECKS
+
+    return CHECKS
 
 
 def evaluate_rules(
@@ -31,7 +40,12 @@ def evaluate_rules(
     With `containers`, container rules judge only the containers with those ids (see
     `evaluate_registered`).
     """
+    load_checks()
+    from inspector.rules.registry import evaluate_registered
+
     return evaluate_registered(snapshot, now, containers=containers)
 
 
-__all__ = ["RULES", "Rule", "all_rules", "evaluate_rules"]
+__getattr__ = lazy_attributes(__name__, {"RULES": "catalogue", "Rule": "catalogue", "all_rules": "catalogue"})
+
+__all__ = ["RULES", "Rule", "all_rules", "evaluate_rules", "load_checks"]

@@ -239,7 +239,7 @@ def test_container_removed_mid_collection(
         return original_inspect(container_id)
 
     monkeypatch.setattr(engine.api, "inspect_container", remove_then_inspect)
-    caplog.set_level(logging.INFO, logger="inspector.engine.collect")
+    caplog.set_level(logging.INFO, logger="inspector.engine")
     try:
         snapshot = collect_snapshot(engine)
     finally:
@@ -267,7 +267,7 @@ def test_unreadable_image_skipped(
         return data
 
     monkeypatch.setattr(engine.api, "inspect_image", corrupt_size)
-    caplog.set_level(logging.WARNING, logger="inspector.engine.collect")
+    caplog.set_level(logging.WARNING, logger="inspector.engine")
 
     snapshot = collect_snapshot(engine)
 

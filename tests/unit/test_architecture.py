@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,3 +48,12 @@ def test_only_engine_imports_docker(path: Path) -> None:
 )
 def test_core_does_not_import_textual(path: Path) -> None:
     assert "textual" not in _imported_modules(path)
+
+
+@pytest.mark.parametrize("module", ["inspector.engine.raw", "inspector.engine.endpoint", "inspector.cli"])
+def test_early_read_modules_load_no_sdk_or_pydantic(module: str) -> None:
+    # `dsc-tui scan` starts reading a local engine with these loaded; the heavy imports must come
+    # after, while the read runs, or the read waits for them.
+    code = f"import sys, {module}; print(sorted(m for m in ('docker', 'requests', 'pydantic', 'rich') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -1,4 +1,9 @@
-"""Redaction returns copies that share no dict or list with the engine JSON they came from."""
+"""Redaction never changes the engine JSON it is given.
+
+Image, history and network redaction return deep copies. Container redaction, which runs once per
+container on every full collection, copies only the dicts on the way to a redacted value and
+shares the rest with its input.
+"""
 
 from __future__ import annotations
 
@@ -21,16 +26,26 @@ def load(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
-def test_container_copy_is_deep() -> None:
+def test_container_redaction_leaves_its_input_alone() -> None:
     original = load("container-risky.json")
     before = copy.deepcopy(original)
 
     redacted = redact_container_inspect(original)
-    redacted["HostConfig"]["CapAdd"].append("SYS_TIME")
-    redacted["Config"]["Labels"]["added"] = "by the test"
-    redacted["Mounts"].clear()
 
     assert original == before
+    assert redacted["Config"]["Env"] != original["Config"]["Env"]
+
+
+def test_container_redacted_parts_are_copies() -> None:
+    original = load("container-risky.json")
+    before = copy.deepcopy(original)
+
+    redacted = redact_container_inspect(original)
+    redacted["Config"]["Labels"]["added"] = "by the test"
+    redacted["Config"]["Healthcheck"]["Test"] = ["CMD", "changed"]
+    redacted["Config"]["User"] = "changed"
+
+    assert original["Config"] == before["Config"]
 
 
 def test_container_copy_keeps_every_field_but_secrets() -> None:

@@ -1,0 +1,104 @@
+"""The early read of a local engine (`engine.raw`) gives what the SDK path gives, or steps aside."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from inspector.engine import Engine, collect_snapshot, open_engine
+from inspector.engine.raw import Prefetch, SocketReader, prefetch_for_args, read_host
+from inspector.engine.snapshot import snapshot_from_raw
+from inspector.lab import LabFleet
+from inspector.rules import evaluate_rules
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def engine() -> Iterator[Engine]:
+    with open_engine(timeout=30) as connected:
+        if connected.endpoint.socket_path is None:
+            pytest.skip(f"the test engine is not on a unix socket: {connected.endpoint.display}")
+        yield connected
+
+
+def _lab_objects(snapshot: Any, lab: LabFleet) -> dict[str, Any]:
+    names = set(lab.containers.values())
+    return {c.name: c.inspect for c in snapshot.containers if c.name in names}
+
+
+def test_socket_read_equals_sdk_collection(engine: Engine, lab_fleet: LabFleet) -> None:
+    assert engine.endpoint.socket_path is not None
+    reader = SocketReader(engine.endpoint.socket_path, 30)
+    try:
+        raw = read_host(reader)
+    finally:
+        reader.close()
+    early = snapshot_from_raw(raw, engine.endpoint.display, engine.endpoint.context)
+    sdk = collect_snapshot(engine)
+
+    # /info carries the clock and live counts, so the host is compared by what reports show.
+    assert early.host.name == sdk.host.name
+    assert early.host.endpoint == sdk.host.endpoint
+    assert early.host.server_version == sdk.host.server_version
+    assert early.host.api_version == sdk.host.api_version
+    assert early.host.swarm_state == sdk.host.swarm_state
+    assert {i.id for i in early.images} == {i.id for i in sdk.images}
+    assert {n.name for n in early.networks} >= set(lab_fleet.networks.values())
+    assert _lab_objects(early, lab_fleet) == _lab_objects(sdk, lab_fleet)
+    assert len(_lab_objects(early, lab_fleet)) == len(lab_fleet.containers)
+
+
+def test_lab_findings_match_between_paths(engine: Engine, lab_fleet: LabFleet) -> None:
+    assert engine.endpoint.socket_path is not None
+    prefetch = Prefetch(engine.endpoint.socket_path, 30)
+    raw = prefetch.result()
+    assert raw is not None
+    assert raw.built
+
+    early = evaluate_rules(snapshot_from_raw(raw, engine.endpoint.display, engine.endpoint.context))
+    sdk = evaluate_rules(collect_snapshot(engine))
+    names = set(lab_fleet.containers.values())
+
+    def lab(findings: list[Any]) -> list[tuple[str, str, str]]:
+        return [(f.rule, f.object_name, f.evidence) for f in findings if f.object_name in names]
+
+    assert lab(early) == lab(sdk)
+    assert lab(early)
+
+
+def test_no_secret_value_in_the_early_read(engine: Engine, lab_fleet: LabFleet) -> None:
+    assert engine.endpoint.socket_path is not None
+    raw = Prefetch(engine.endpoint.socket_path, 30).result()
+    assert raw is not None
+    text = repr(snapshot_from_raw(raw, engine.endpoint.display, None))
+
+    for value in lab_fleet.secret_values:
+        assert value not in text
+
+
+def test_missing_socket_leaves_the_read_to_the_sdk(tmp_path: Path) -> None:
+    assert Prefetch(tmp_path / "absent.sock", 5).result() is None
+
+
+def _args(**values: Any) -> argparse.Namespace:
+    defaults: dict[str, Any] = {"snapshot": None, "contexts": [], "host": None, "context": None, "timeout": 5.0,
+                                "tlsverify": False, "tlscacert": None, "tlscert": None, "tlskey": None}
+    return argparse.Namespace(**{**defaults, **values})
+
+
+def test_early_read_only_for_one_local_socket(tmp_path: Path) -> None:
+    socket_path = tmp_path / "engine.sock"
+
+    assert prefetch_for_args(_args(snapshot=tmp_path / "capture.json")) is None
+    assert prefetch_for_args(_args(contexts=["a", "b"])) is None
+    assert prefetch_for_args(_args(host="tcp://127.0.0.1:2375")) is None
+    started = prefetch_for_args(_args(host=f"unix://{socket_path}"))
+    assert started is not None
+    endpoint, reading = started
+    assert endpoint.socket_path == socket_path
+    assert reading.result() is None
