@@ -21,6 +21,7 @@ call instead, so it includes the engine's own create and start.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import random
@@ -50,10 +51,17 @@ async def _painted(pilot: Any) -> None:
 
 
 def _app() -> Any:
+    """Build the app as `dsc-tui` does: the early read of the engine starts before Textual loads."""
+    try:
+        from inspector.engine.raw import prefetch_for_args
+    except ImportError:  # a baseline tree from before the early read
+        prefetch = None
+    else:
+        prefetch = prefetch_for_args(argparse.Namespace(timeout=5.0))
     from inspector.tui.app import InspectorApp
     from inspector.tui.source import LiveSource
 
-    return InspectorApp(LiveSource())
+    return InspectorApp(LiveSource(prefetch=prefetch) if prefetch is not None else LiveSource())
 
 
 def _table(app: Any) -> Any:

@@ -179,9 +179,13 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the TUI needs a terminal: run dsc-tui in one, or use `dsc-tui scan` for a report")
+    # As for a scan, a local engine is read while Textual loads.
+    from inspector.engine.raw import prefetch_for_args
+
+    prefetch = prefetch_for_args(args)
     from inspector.tui.app import run_tui
 
-    return run_tui(args)
+    return run_tui(args, prefetch)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

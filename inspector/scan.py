@@ -23,13 +23,9 @@ def _read_snapshot(args: argparse.Namespace, prefetch: Any = None) -> HostSnapsh
     snapshot_path: Path | None = getattr(args, "snapshot", None)
     if snapshot_path is not None:
         return load_capture(snapshot_path)
-    if prefetch is not None:
-        from inspector.engine.snapshot import snapshot_from_raw
-
-        endpoint, reading = prefetch
-        raw = reading.result()
-        if raw is not None:
-            return snapshot_from_raw(raw, endpoint.display, endpoint.context)
+    early = prefetch.snapshot() if prefetch is not None else None
+    if early is not None:
+        return early
 
     # Imported here so that a scan of a capture file does not load the Docker SDK.
     from inspector.engine import collect_snapshot, open_engine

@@ -71,6 +71,7 @@ class EventWatcher:
 
     `open_stream(since)` opens a stream from a Unix time in seconds (None for now) and may raise
     any error when the engine is away. `on_connection(connected, error_text)` reports state changes.
+    `since` makes the first stream start in the past, at the time a snapshot was read.
     """
 
     def __init__(
@@ -79,6 +80,7 @@ class EventWatcher:
         on_change: Callable[[EngineChange], None],
         on_connection: Callable[[bool, str | None], None] | None = None,
         backoff_seconds: Sequence[float] = DEFAULT_BACKOFF_SECONDS,
+        since: int | None = None,
     ) -> None:
         self._open_stream = open_stream
         self._on_change = on_change
@@ -87,7 +89,8 @@ class EventWatcher:
         self._stopped = threading.Event()
         self._lock = threading.Lock()
         self._stream: EventStream | None = None
-        self._last_event_time: int | None = None
+        # The first stream replays events from `since` (a Unix time), later ones from the last event seen.
+        self._last_event_time: int | None = since
 
     @property
     def stopped(self) -> bool:

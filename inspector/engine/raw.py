@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -250,10 +251,15 @@ def _build_model(kind: str, data: Any) -> Any:
 
 
 class Prefetch:
-    """A `read_host` of a local socket running in a thread; `result()` waits for it."""
+    """A `read_host` of a local socket endpoint running in a thread; `result()` waits for it."""
 
-    def __init__(self, socket_path: Path, timeout: float | None) -> None:
-        self.socket_path = socket_path
+    def __init__(self, endpoint: Any, timeout: float | None) -> None:
+        if endpoint.socket_path is None:
+            raise ValueError(f"{endpoint.display} is not a unix socket")
+        self.endpoint = endpoint
+        self.socket_path: Path = endpoint.socket_path
+        # Unix time the read began: changes after it may be missing from the result.
+        self.started_at = time.time()
         self._timeout = timeout
         self._result: RawHost | None = None
         self._thread = threading.Thread(target=self._run, name="dsc-prefetch", daemon=True)
@@ -274,18 +280,29 @@ class Prefetch:
         self._thread.join()
         return self._result
 
+    def snapshot(self) -> Any:
+        """Wait for the read; return it as a HostSnapshot, or None when it failed (the caller reads again)."""
+        raw = self.result()
+        if raw is None:
+            return None
+        from inspector.engine.snapshot import snapshot_from_raw
 
-def prefetch_for_args(args: Any) -> tuple[Any, Prefetch] | None:
-    """Start reading the engine a one-engine scan names, if it is a local unix socket.
+        return snapshot_from_raw(raw, self.endpoint.display, self.endpoint.context)
 
-    Return the resolved endpoint and the read, or None (a capture, several contexts, a TCP or
-    SSH endpoint, or an endpoint that does not resolve): the scan then reads through the SDK,
-    which also reports any error.
+
+def prefetch_for_args(args: Any) -> Prefetch | None:
+    """Start reading the engine that a scan or the TUI will read first, if it is a local unix socket.
+
+    Return the running read, or None (the demo, a capture, several contexts, a
+    TCP or SSH endpoint, or an endpoint that does not resolve): the caller then reads through the
+    SDK, which also reports any error.
     """
     from inspector.engine.endpoint import resolve_endpoint, tls_options
     from inspector.errors import DscError
 
-    if getattr(args, "snapshot", None) is not None or len(getattr(args, "contexts", None) or []) > 1:
+    if getattr(args, "demo", False) or getattr(args, "snapshot", None) is not None:
+        return None
+    if len(getattr(args, "contexts", None) or []) > 1:
         return None
     try:
         endpoint = resolve_endpoint(host=getattr(args, "host", None), context=getattr(args, "context", None),
@@ -294,4 +311,4 @@ def prefetch_for_args(args: Any) -> tuple[Any, Prefetch] | None:
         return None
     if endpoint.socket_path is None or endpoint.tls is not None:
         return None
-    return endpoint, Prefetch(endpoint.socket_path, getattr(args, "timeout", None))
+    return Prefetch(endpoint, getattr(args, "timeout", None))

@@ -218,7 +218,9 @@ class InspectorApp(App[int]):
         self._show_connection_problem(message.error or "the event stream closed")
 
     def on_engine_changed(self, message: EngineChanged) -> None:
-        if self._is_current(message) and self.result is not None:
+        # Changes before the first result are queued too: the event stream may replay changes made
+        # after the snapshot being built was read.
+        if self._is_current(message):
             self.feed.handle_change(message.change)
 
     def _show_connection_problem(self, error: str) -> None:
@@ -398,8 +400,11 @@ class InspectorApp(App[int]):
         self.run_container_action("commit")
 
 
-def build_source(args: argparse.Namespace) -> Source:
-    """Return the source `args` ask for: the demo capture, a capture file, or the live engine."""
+def build_source(args: argparse.Namespace, prefetch: Any = None) -> Source:
+    """Return the source `args` ask for: the demo capture, a capture file, or the live engine.
+
+    `prefetch` is a read of the live engine started at launch (`engine.raw.prefetch_for_args`).
+    """
     if getattr(args, "demo", False):
         return CaptureSource(demo_capture_path(), label="demo capture")
     snapshot = getattr(args, "snapshot", None)
@@ -411,15 +416,16 @@ def build_source(args: argparse.Namespace) -> Source:
         timeout=getattr(args, "timeout", 5.0) or 5.0,
         read_only=bool(getattr(args, "read_only", False)),
         tls=tls_options(args),
+        prefetch=prefetch,
     )
 
 
-def run_tui(args: argparse.Namespace) -> int:
+def run_tui(args: argparse.Namespace, prefetch: Any = None) -> int:
     """Run the TUI as `args` ask and return its exit code; a bad capture or config is a one-line error."""
     from inspector.config import load_config
 
     config = load_config(getattr(args, "config", None))
-    source = build_source(args)
+    source = build_source(args, prefetch)
     if isinstance(source, CaptureSource):
         source.load_snapshot()  # a missing or invalid capture file ends here with exit code 2
     app = InspectorApp(

@@ -84,6 +84,7 @@ class SourceFeed(Widget):
             refreshed, self._refreshed_during_full = self._refreshed_during_full, None
         if refreshed:
             self._requeue(list(refreshed))
+        if refreshed or self._pending:
             self.post_message(self.DrainRequested())
 
     # --- single-object refresh ------------------------------------------------------------
@@ -117,10 +118,14 @@ class SourceFeed(Widget):
         # rules run once for the burst instead of once per container.
         time.sleep(BATCH_WAIT_SECONDS)
         source = self.source
-        while batch := self._take_pending():
+        while True:
             with self._result_lock:
                 base = self.result
             if base is None:
+                # Changes before the first result stay queued; that result's refresh drains them.
+                return
+            batch = self._take_pending()
+            if not batch:
                 return
             snapshot = base.snapshot
             changed_containers: set[str] = set()

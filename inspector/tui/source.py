@@ -121,7 +121,7 @@ class LiveSource:
     live = True
 
     def __init__(self, host: str | None = None, context: str | None = None, timeout: float = 5.0,
-                 read_only: bool = False, tls: Any = None) -> None:
+                 read_only: bool = False, tls: Any = None, prefetch: Any = None) -> None:
         self.host = host
         self.context = context
         self.timeout = timeout
@@ -129,6 +129,10 @@ class LiveSource:
         self.tls = tls
         self._engine: Any = None
         self._lock = threading.Lock()
+        # A read started at launch serves the first snapshot. The event stream replays events from
+        # a second before that read began, so nothing that changed since then is missed.
+        self._prefetch = prefetch
+        self._events_since = int(prefetch.started_at) - 1 if prefetch is not None else None
 
     @property
     def engine(self) -> Any:
@@ -173,6 +177,11 @@ class LiveSource:
         from inspector.engine.collect import collect_snapshot
         from inspector.errors import EngineError
 
+        prefetch, self._prefetch = self._prefetch, None
+        early = prefetch.snapshot() if prefetch is not None else None
+        if early is not None:
+            return early
+
         try:
             return collect_snapshot(self._connected())
         except EngineError:
@@ -216,7 +225,7 @@ class LiveSource:
                 self._forget_engine()
                 raise
 
-        return EventWatcher(open_stream, on_change, on_connection)
+        return EventWatcher(open_stream, on_change, on_connection, since=self._events_since)
 
     def close(self) -> None:
         """Close the engine client."""

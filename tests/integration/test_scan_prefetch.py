@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from inspector.engine import Engine, collect_snapshot, open_engine
+from inspector.engine import Engine, collect_snapshot, open_engine, resolve_endpoint
 from inspector.engine.raw import Prefetch, SocketReader, prefetch_for_args, read_host
 from inspector.engine.snapshot import snapshot_from_raw
 from inspector.lab import LabFleet
@@ -55,7 +55,7 @@ def test_socket_read_equals_sdk_collection(engine: Engine, lab_fleet: LabFleet) 
 
 def test_lab_findings_match_between_paths(engine: Engine, lab_fleet: LabFleet) -> None:
     assert engine.endpoint.socket_path is not None
-    prefetch = Prefetch(engine.endpoint.socket_path, 30)
+    prefetch = Prefetch(engine.endpoint, 30)
     raw = prefetch.result()
     assert raw is not None
     assert raw.built
@@ -73,7 +73,7 @@ def test_lab_findings_match_between_paths(engine: Engine, lab_fleet: LabFleet) -
 
 def test_no_secret_value_in_the_early_read(engine: Engine, lab_fleet: LabFleet) -> None:
     assert engine.endpoint.socket_path is not None
-    raw = Prefetch(engine.endpoint.socket_path, 30).result()
+    raw = Prefetch(engine.endpoint, 30).result()
     assert raw is not None
     text = repr(snapshot_from_raw(raw, engine.endpoint.display, None))
 
@@ -82,7 +82,12 @@ def test_no_secret_value_in_the_early_read(engine: Engine, lab_fleet: LabFleet) 
 
 
 def test_missing_socket_leaves_the_read_to_the_sdk(tmp_path: Path) -> None:
-    assert Prefetch(tmp_path / "absent.sock", 5).result() is None
+    endpoint = resolve_endpoint(host=f"unix://{tmp_path / 'absent.sock'}")
+
+    prefetch = Prefetch(endpoint, 5)
+
+    assert prefetch.result() is None
+    assert prefetch.snapshot() is None
 
 
 def _args(**values: Any) -> argparse.Namespace:
@@ -97,8 +102,8 @@ def test_early_read_only_for_one_local_socket(tmp_path: Path) -> None:
     assert prefetch_for_args(_args(snapshot=tmp_path / "capture.json")) is None
     assert prefetch_for_args(_args(contexts=["a", "b"])) is None
     assert prefetch_for_args(_args(host="tcp://127.0.0.1:2375")) is None
+    assert prefetch_for_args(_args(demo=True)) is None
     started = prefetch_for_args(_args(host=f"unix://{socket_path}"))
     assert started is not None
-    endpoint, reading = started
-    assert endpoint.socket_path == socket_path
-    assert reading.result() is None
+    assert started.socket_path == socket_path
+    assert started.result() is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import docker
 import pytest
 
+from inspector.engine.raw import prefetch_for_args
 from inspector.tui.app import InspectorApp
 from inspector.tui.source import LiveSource
 from inspector.tui.widgets.resource_pane import ResourcePane
@@ -86,4 +88,27 @@ async def test_stopped_container_changes_state(
         container.stop(timeout=0)
         await wait_for(pilot, lambda: state_of(app, container.id) == "exited")
         assert state_of(app, container.id) == "exited"
+        app.source.close()
+
+
+async def test_early_read_replays_later_events(
+    docker_client: docker.DockerClient, base_image: str, started_containers: list[Any]
+) -> None:
+    prefetch = prefetch_for_args(argparse.Namespace(timeout=10))
+    assert prefetch is not None
+    early = prefetch.result()
+    assert early is not None
+    # Started after the early read and before the app watches events: only the replay shows it.
+    container = run_container(docker_client, base_image, started_containers)
+    app = InspectorApp(LiveSource(timeout=10, prefetch=prefetch), full_refresh_seconds=3600,
+                       reconcile_seconds=3600)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.result is not None)
+        first_snapshot_time = app.result.snapshot.collected_at
+        await pilot.press("2")
+        await wait_for(pilot, lambda: state_of(app, container.id) == "running")
+
+        assert first_snapshot_time == early.collected_at
+        assert container.id not in {c.id for c in early.containers}
+        assert state_of(app, container.id) == "running"
         app.source.close()

@@ -96,6 +96,24 @@ def test_watcher_reconnects_and_resumes() -> None:
     assert states[2] == (False, "connection refused")
 
 
+def test_watcher_first_stream_starts_at_since() -> None:
+    opened_since: list[int | None] = []
+    watcher: EventWatcher
+
+    def open_stream(since: int | None) -> ListStream:
+        opened_since.append(since)
+        watcher.stop()
+        return ListStream([])
+
+    watcher = EventWatcher(open_stream, lambda change: None, backoff_seconds=(0.01,), since=1699999990)
+    thread = threading.Thread(target=watcher.run)
+    thread.start()
+    thread.join(timeout=5)
+
+    assert not thread.is_alive()
+    assert opened_since == [1699999990]
+
+
 def test_watcher_backoff_grows() -> None:
     delays: list[float] = []
     attempts = 0
