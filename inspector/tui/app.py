@@ -48,7 +48,10 @@ PANE_TITLES = {
 FULL_REFRESH_SECONDS = 300.0
 # Every 30 s, list calls find objects whose events were missed and refresh only those.
 RECONCILE_SECONDS = 30.0
-RESULT_APPLY_SECONDS = 0.25
+# After showing a result took d seconds, the next one waits APPLY_GAP_FACTOR * d (at most
+# MAX_APPLY_GAP_SECONDS), so a burst of results leaves the app thread free for keys most of the time.
+APPLY_GAP_FACTOR = 2.0
+MAX_APPLY_GAP_SECONDS = 0.25
 
 # Remediation hooks: binding key, action (`action_container_<name>` calls `Remediation.<name>`), description.
 # (key, action, footer label, full description for help and the command palette)
@@ -117,6 +120,7 @@ class InspectorApp(App[int]):
         self._pane_results: dict[str, ScanResult] = {}
         self._apply_timer: Timer | None = None
         self._last_apply = 0.0
+        self._apply_gap = 0.0
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -169,10 +173,10 @@ class InspectorApp(App[int]):
 
     def _schedule_apply(self) -> None:
         # A burst of events yields a burst of results, and showing each would starve key handling.
-        # So results are shown at most every RESULT_APPLY_SECONDS, and only the newest counts.
+        # So a result waits for the gap the last one earned, and only the newest is shown.
         if self._apply_timer is not None:
             return
-        wait = self._last_apply + RESULT_APPLY_SECONDS - time.monotonic()
+        wait = self._last_apply + self._apply_gap - time.monotonic()
         if wait <= 0:
             self._apply_result()
         else:
@@ -180,13 +184,14 @@ class InspectorApp(App[int]):
 
     def _apply_result(self) -> None:
         self._apply_timer = None
-        self._last_apply = time.monotonic()
+        started = self._last_apply = time.monotonic()
         if not self.query("#panes"):
             return
         self.sync_pane(self.active_pane)
         self._show_header()
         if self.focused is None and self.screen is self.screen_stack[0]:
             self._focus_active_table()
+        self._apply_gap = min(MAX_APPLY_GAP_SECONDS, APPLY_GAP_FACTOR * (time.monotonic() - started))
 
     def sync_pane(self, pane: str) -> None:
         """Show the current result on one pane; hidden panes catch up when they are shown."""

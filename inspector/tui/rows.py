@@ -99,11 +99,11 @@ class RowCache:
         self._previous, self._current = {}, {}
 
     def reuse(self, key: str, item: object, findings: tuple[Finding, ...]) -> Row | None:
-        """Return the row built before for `key` if `item` and `findings` are the same objects."""
+        """Return the row built before for `key` if `item` is the same object and `findings` are equal."""
         entry = self._previous.get(key)
-        if entry is None or entry[0] is not item or len(entry[1]) != len(findings):
-            return None
-        if any(old is not new for old, new in zip(entry[1], findings)):
+        # Tuple equality compares items by identity first, so the usual case (the very same
+        # findings) costs no model comparison. Equal findings build the same row anyway.
+        if entry is None or entry[0] is not item or entry[1] != findings:
             return None
         self._current[key] = entry
         return entry[2]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from typing import Any
 
@@ -32,15 +34,20 @@ class ScanResult:
 
     def findings_for(self, kind: ObjectKind | str, object_id: str) -> tuple[Finding, ...]:
         """Return the findings about one object, worst first."""
-        return self.by_object.get((ObjectKind(kind).value, object_id), ())
+        kind_name = kind.value if isinstance(kind, ObjectKind) else ObjectKind(kind).value
+        return self.by_object.get((kind_name, object_id), ())
 
-    def counts_by_severity(self) -> dict[Severity, int]:
-        """Count unwaived findings per severity."""
+    @cached_property
+    def _counts(self) -> dict[Severity, int]:
         counts = {severity: 0 for severity in Severity}
         for finding in self.findings:
             if not finding.waived:
                 counts[finding.severity] += 1
         return counts
+
+    def counts_by_severity(self) -> dict[Severity, int]:
+        """Count unwaived findings per severity (counted once per result)."""
+        return dict(self._counts)
 
     def find_object(self, kind: ObjectKind | str, object_id: str) -> Resource | None:
         """Return the container, image, network, secret or host with this id, or None."""
@@ -93,8 +100,52 @@ def evaluate_containers(
     from inspector.rules import evaluate_rules
 
     fresh = _configured(evaluate_rules(snapshot, now, containers=changed), snapshot, now, config)
-    kept = [f for f in previous.findings if f.kind is ObjectKind.CONTAINER and f.object_id not in changed]
-    return _result(snapshot, kept + fresh)
+    fresh.sort(key=Finding.sort_key)
+    # The kept findings are in order already, so the fresh ones are inserted rather than sorting
+    # the whole list again, and the kept objects keep their grouped tuples (rows reuse them).
+    findings = [f for f in previous.findings if f.kind is ObjectKind.CONTAINER and f.object_id not in changed]
+    for finding in fresh:
+        bisect.insort(findings, finding, key=Finding.sort_key)
+    container = ObjectKind.CONTAINER.value
+    by_object = {
+        key: group for key, group in previous.by_object.items() if key[0] == container and key[1] not in changed
+    }
+    by_object.update(_grouped(fresh))
+    return ScanResult(snapshot=snapshot, findings=tuple(findings), by_object=by_object)
+
+
+# Network fields that container rules read besides membership. The engine cannot change them on an
+# existing network, but a network replaced under the same id would.
+_NETWORK_FIELDS_CONTAINER_RULES_READ = ("name", "driver", "internal")
+
+
+def containers_to_evaluate(
+    before: HostSnapshot, after: HostSnapshot, changed: list[tuple[ObjectKind, str]]
+) -> set[str] | None:
+    """Return the ids of containers whose findings may differ after `changed` objects were replaced.
+
+    A container rule reads its own container and, of the networks, their name, driver, internal
+    flag and whether the container is a member. So a changed network adds the containers that
+    joined or left it. Return None when every container must be judged again: an image changed,
+    or a network changed one of those fields.
+    """
+    affected: set[str] = set()
+    for kind, object_id in changed:
+        if kind is ObjectKind.CONTAINER:
+            affected.add(object_id)
+            continue
+        if kind is not ObjectKind.NETWORK:
+            return None
+        old = find_in_snapshot(before, kind, object_id)
+        new = find_in_snapshot(after, kind, object_id)
+        if isinstance(old, Network) and isinstance(new, Network) and any(
+            getattr(old, name) != getattr(new, name) for name in _NETWORK_FIELDS_CONTAINER_RULES_READ
+        ):
+            return None
+        old_members = set(old.containers) if isinstance(old, Network) else set()
+        new_members = set(new.containers) if isinstance(new, Network) else set()
+        affected |= old_members ^ new_members
+    return affected
 
 
 def _configured(findings: list[Finding], snapshot: HostSnapshot, now: datetime, config: Any) -> list[Finding]:
@@ -105,16 +156,16 @@ def _configured(findings: list[Finding], snapshot: HostSnapshot, now: datetime, 
     return list(apply_config(findings, config, snapshot, now.date()))
 
 
-def _result(snapshot: HostSnapshot, findings: list[Finding]) -> ScanResult:
-    findings.sort(key=Finding.sort_key)
+def _grouped(findings: list[Finding]) -> dict[tuple[str, str], tuple[Finding, ...]]:
     grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in findings:
         grouped[(finding.kind.value, finding.object_id)].append(finding)
-    return ScanResult(
-        snapshot=snapshot,
-        findings=tuple(findings),
-        by_object={key: tuple(value) for key, value in grouped.items()},
-    )
+    return {key: tuple(value) for key, value in grouped.items()}
+
+
+def _result(snapshot: HostSnapshot, findings: list[Finding]) -> ScanResult:
+    findings.sort(key=Finding.sort_key)
+    return ScanResult(snapshot=snapshot, findings=tuple(findings), by_object=_grouped(findings))
 
 
 def replace_object(snapshot: HostSnapshot, kind: ObjectKind | str, object_id: str, item: Any) -> HostSnapshot:

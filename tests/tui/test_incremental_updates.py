@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from inspector.capture import capture_to_snapshot
-from inspector.model import Container, ObjectKind
+from inspector.model import Container, Network, ObjectKind
+from inspector.tui.feed import SourceFeed
 from inspector.tui.rows import RowCache, container_rows
-from inspector.tui.state import evaluate, evaluate_containers, replace_object
+from inspector.tui.state import containers_to_evaluate, evaluate, evaluate_containers, replace_object
 from inspector.tui.widgets.detail import DetailPanel
 from inspector.tui.widgets.resource_pane import ResourcePane
 from tui_helpers import FakeLiveSource, capture_data, container_named, copy_inspect, make_app, wait_for
@@ -39,6 +40,55 @@ def test_container_change_matches_full_evaluation() -> None:
     assert incremental.findings == full.findings
     assert incremental.by_object == full.by_object
     assert "CTR-PRIVILEGED" in {f.rule for f in incremental.findings_for(ObjectKind.CONTAINER, changed.id)}
+
+
+def network_without(snapshot: Any, network_name: str, container_id: str) -> Network:
+    network = next(n for n in snapshot.networks if n.name == network_name)
+    inspect = dict(network.inspect)
+    inspect["Containers"] = {key: value for key, value in inspect["Containers"].items() if key != container_id}
+    return Network.from_inspect(inspect)
+
+
+def snapshot_with_undeclared_postgres() -> Any:
+    # Without `NetworkSettings.Networks`, only the networks' member lists attach the container.
+    inspect = copy_inspect(container_named(capture_data(), "dsc-lab-postgres"))
+    del inspect["NetworkSettings"]["Networks"]
+    postgres = Container.from_inspect(inspect)
+    snapshot = capture_to_snapshot(capture_data())
+    return replace_object(snapshot, ObjectKind.CONTAINER, postgres.id, postgres), postgres.id
+
+
+def test_network_membership_change_matches_full_evaluation() -> None:
+    snapshot, postgres = snapshot_with_undeclared_postgres()
+    before = evaluate(snapshot, NOW)
+    bridge = network_without(snapshot, "bridge", postgres)
+    after_snapshot = replace_object(snapshot, ObjectKind.NETWORK, bridge.id, bridge)
+
+    affected = containers_to_evaluate(snapshot, after_snapshot, [(ObjectKind.NETWORK, bridge.id)])
+    incremental = evaluate_containers(before, after_snapshot, affected or set(), NOW)
+
+    full = evaluate(after_snapshot, NOW)
+    assert affected == {postgres}
+    assert incremental.findings == full.findings
+    assert "CTR-DEFAULT-BRIDGE" in {f.rule for f in before.findings_for(ObjectKind.CONTAINER, postgres)}
+    assert "CTR-DEFAULT-BRIDGE" not in {f.rule for f in full.findings_for(ObjectKind.CONTAINER, postgres)}
+
+
+def test_image_change_evaluates_everything() -> None:
+    snapshot = capture_to_snapshot(capture_data())
+    image = snapshot.images[0]
+
+    assert containers_to_evaluate(snapshot, snapshot, [(ObjectKind.IMAGE, image.id)]) is None
+
+
+def test_network_field_change_evaluates_everything() -> None:
+    snapshot = capture_to_snapshot(capture_data())
+    network = next(n for n in snapshot.networks if n.name == "dsc-lab-frontend")
+    inspect = {**network.inspect, "Internal": not network.internal}
+    changed = Network.from_inspect(inspect)
+    after_snapshot = replace_object(snapshot, ObjectKind.NETWORK, changed.id, changed)
+
+    assert containers_to_evaluate(snapshot, after_snapshot, [(ObjectKind.NETWORK, changed.id)]) is None
 
 
 def test_removed_container_loses_findings() -> None:
@@ -134,3 +184,15 @@ async def test_detail_fits_width_with_scrollbar() -> None:
 
         assert detail.show_vertical_scrollbar
         assert detail._rendered_width == detail.scrollable_content_region.width
+
+
+def test_batch_reads_containers_last() -> None:
+    feed = SourceFeed(FakeLiveSource(capture_data()), lambda: NOW)
+    feed._requeue([(ObjectKind.CONTAINER, "c1"), (ObjectKind.NETWORK, "n1"), (ObjectKind.CONTAINER, "c2"),
+                   (ObjectKind.IMAGE, "i1")])
+
+    batch = feed._take_pending()
+
+    assert batch == [(ObjectKind.NETWORK, "n1"), (ObjectKind.IMAGE, "i1"), (ObjectKind.CONTAINER, "c1"),
+                     (ObjectKind.CONTAINER, "c2")]
+    assert feed._take_pending() == []
