@@ -10,6 +10,7 @@ from inspector.model import ObjectKind
 from inspector.tui.app import InspectorApp
 from inspector.tui.source import CaptureSource
 from inspector.tui.widgets.banner import ConnectionBanner
+from inspector.tui.widgets.overview import OverviewPane
 from inspector.tui.widgets.resource_pane import ResourcePane
 from inspector.tui.widgets.status_header import StatusHeader
 from tui_helpers import FakeLiveSource, capture_data, container_named, copy_inspect, make_app, wait_for
@@ -226,3 +227,45 @@ async def test_results_keep_footer_widgets(fake_live_source: FakeLiveSource) -> 
         await pilot.pause(0.3)
         assert footer_keys
         assert {id(key) for key in app.screen.query("FooterKey")} == footer_keys
+
+
+async def churn_web_container(pilot: Any, app: InspectorApp, source: FakeLiveSource, cycles: int) -> None:
+    """Stop and start dsc-lab-web `cycles` times, letting the app show and render each result."""
+    inspect = copy_inspect(container_named(capture_data(), "dsc-lab-web"))
+    for status in ("exited", "running") * cycles:
+        inspect["State"]["Status"] = status
+        source.replace_container(inspect)
+        before = app.result
+        source.stream.events.put(start_event(inspect["Id"], action="die" if status == "exited" else "start"))
+        await wait_for(pilot, lambda: app.result is not before and app.result.find_object(
+            ObjectKind.CONTAINER, inspect["Id"]).state == status)
+        await pilot.pause(0.3)
+
+
+async def test_live_changes_bound_table_cache(fake_live_source: FakeLiveSource) -> None:
+    app = make_app(source=fake_live_source)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.result is not None)
+        await pilot.press("2")
+        await pilot.pause(0.3)
+        table = containers(app).table
+
+        await churn_web_container(pilot, app, fake_live_source, cycles=4)
+
+        # DataTable keys cached lines by a counter that each change raises, so lines cached before
+        # a change are never read again and must not pile up to the cache's bound.
+        assert table.shown_rows
+        assert len(table._line_cache) <= table.size.height
+
+
+async def test_live_changes_bound_checklist_cache(fake_live_source: FakeLiveSource) -> None:
+    app = make_app(source=fake_live_source)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.result is not None)
+        await pilot.pause(0.3)
+        checklist = app.query_one(OverviewPane).checklist
+
+        await churn_web_container(pilot, app, fake_live_source, cycles=4)
+
+        assert checklist.row_count
+        assert len(checklist._line_cache) <= checklist.size.height

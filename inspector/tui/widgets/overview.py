@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 from inspector.model import ObjectKind
 from inspector.tui.state import ScanResult
 from inspector.tui.text import clean
+from inspector.tui.widgets.resource_table import drop_stale_renders
 from inspector.tui.widgets.severity_styles import SEVERITY_CLASSES
 
 STATUS_CLASSES = {
@@ -44,7 +45,9 @@ class OverviewPane(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.checklist = DataTable(cursor_type="row", id="checklist-table")
         self.host_findings = Static(Text("No data yet."), id="host-findings")
-        self._items: dict[str, Any] = {}
+        # Each checklist row's cells as (text, style), to update only the cells that changed.
+        self._shown_cells: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._shown_host_text: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield self.checklist
@@ -58,10 +61,11 @@ class OverviewPane(Vertical):
         return self.get_component_rich_style(name, partial=True)
 
     def show_result(self, result: ScanResult) -> None:
-        """Show the checklist evaluated on `result`'s findings, updating rows in place."""
+        """Show the checklist evaluated on `result`'s findings, updating only the cells that changed."""
         from inspector.rules.checklist import evaluate_checklist
 
         checklist = evaluate_checklist(list(result.findings))
+        changed = False
         with self.app.batch_update():
             for entry in checklist:
                 item = entry.item
@@ -75,13 +79,30 @@ class OverviewPane(Vertical):
                     Text(str(entry.finding_count) if counted else "-", justify="right"),
                     Text(item.note or ", ".join(item.rule_ids) or "-", no_wrap=True, overflow="ellipsis"),
                 ]
-                if key in self._items:
-                    for (column, _), cell in zip(CHECKLIST_COLUMNS, cells, strict=True):
-                        self.checklist.update_cell(key, column, cell)
-                else:
-                    self.checklist.add_row(*cells, key=key)
-                self._items[key] = entry
-        self.host_findings.update(self._host_text(result))
+                changed = self._show_row(key, cells) or changed
+            if changed:
+                drop_stale_renders(self.checklist)
+        host_text = self._host_text(result)
+        if host_text != self._shown_host_text:
+            self._shown_host_text = host_text
+            self.host_findings.update(host_text)
+
+    def _show_row(self, key: str, cells: list[Text]) -> bool:
+        """Add the row, or update those of its cells that changed; return whether any did."""
+        signature = tuple((cell.plain, str(cell.style)) for cell in cells)
+        previous = self._shown_cells.get(key)
+        self._shown_cells[key] = signature
+        if previous is None:
+            self.checklist.add_row(*cells, key=key)
+            return True
+        # A container starting or stopping rarely changes the checklist, and every update_cell
+        # makes the table render all its visible rows again.
+        changed = False
+        for (column, _), cell, old, new in zip(CHECKLIST_COLUMNS, cells, previous, signature, strict=True):
+            if old != new:
+                self.checklist.update_cell(key, column, cell)
+                changed = True
+        return changed
 
     def _host_text(self, result: ScanResult) -> Text:
         host_findings = [f for f in result.findings if f.kind is ObjectKind.HOST]
