@@ -281,8 +281,13 @@ class Prefetch:
         return self._result
 
     def snapshot(self) -> Any:
-        """Wait for the read; return it as a HostSnapshot, or None when it failed (the caller reads again)."""
+        """Wait for the read; return it as a HostSnapshot, or None when it failed (the caller reads again).
+
+        The read is handed over once: callers keep this object for the whole session, and the
+        JSON of every object it contains would otherwise outlive the snapshot built from it.
+        """
         raw = self.result()
+        self._result = None
         if raw is None:
             return None
         from inspector.engine.snapshot import snapshot_from_raw

@@ -187,7 +187,10 @@ class InspectorApp(App[int]):
         started = self._last_apply = time.monotonic()
         if not self.query("#panes"):
             return
-        self.sync_pane(self.active_pane)
+        # Hidden panes catch up when shown; forgetting what they showed lets old snapshots go.
+        active = self.active_pane
+        self._pane_results = {pane: shown for pane, shown in self._pane_results.items() if pane == active}
+        self.sync_pane(active)
         self._show_header()
         if self.focused is None and self.screen is self.screen_stack[0]:
             self._focus_active_table()

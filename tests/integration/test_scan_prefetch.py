@@ -107,3 +107,15 @@ def test_early_read_only_for_one_local_socket(tmp_path: Path) -> None:
     assert started is not None
     assert started.socket_path == socket_path
     assert started.result() is None
+
+
+def test_snapshot_hands_the_read_over_once(engine: Engine, lab_fleet: LabFleet) -> None:
+    prefetch = Prefetch(engine.endpoint, 30)
+
+    first = prefetch.snapshot()
+
+    assert first is not None
+    assert len(first.containers) >= len(lab_fleet.containers)
+    # The session keeps the prefetch; it must not keep every object's JSON with it.
+    assert prefetch.result() is None
+    assert prefetch.snapshot() is None

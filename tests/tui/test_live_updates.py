@@ -76,6 +76,26 @@ async def test_event_updates_changed_state(fake_live_source: FakeLiveSource) -> 
         assert state_cell() == "exited"
 
 
+async def test_new_result_forgets_hidden_panes(fake_live_source: FakeLiveSource) -> None:
+    app = make_app(source=fake_live_source)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.result is not None)
+        await pilot.press("3", "4", "2")
+        shown_before = set(app._pane_results)
+        inspect = copy_inspect(container_named(capture_data(), "dsc-lab-web"))
+        inspect["State"]["Status"] = "exited"
+        fake_live_source.replace_container(inspect)
+        fake_live_source.stream.events.put(start_event(inspect["Id"], action="die"))
+
+        await wait_for(pilot, lambda: containers(app).table.shown_rows[inspect["Id"]].cells[3].plain == "exited")
+
+        # A hidden pane's old result would keep its whole snapshot alive.
+        assert {"images", "networks", "containers"} <= shown_before
+        assert set(app._pane_results) == {"containers"}
+        await pilot.press("3")
+        assert app._pane_results["images"] is app.result
+
+
 async def test_event_removes_gone_container(fake_live_source: FakeLiveSource) -> None:
     app = make_app(source=fake_live_source)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -47,6 +47,7 @@ class StatusHeader(Static):
         self.engine_version = ""
         self.connection = "connecting"
         self.counts: dict[Severity, int] = {}
+        self._shown_text: Text | None = None
 
     def show(self, *, endpoint: str | None = None, context: str | None = None, engine_version: str | None = None,
              connection: str | None = None, counts: dict[Severity, int] | None = None) -> None:
@@ -61,7 +62,12 @@ class StatusHeader(Static):
             self.connection = connection
         if counts is not None:
             self.counts = counts
-        self.update(self._render_text())
+        text = self._render_text()
+        # Each update lays out the whole screen again, and most results change nothing here.
+        if text == self._shown_text:
+            return
+        self._shown_text = text
+        self.update(text)
 
     def _style(self, name: str) -> object:
         return self.get_component_rich_style(name, partial=True)
