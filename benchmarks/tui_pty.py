@@ -70,7 +70,9 @@ class PtyTui:
         """Count the full collections the TUI's log reports so far."""
         if not self.log_file.exists():
             return 0
-        return self.log_file.read_text(encoding="utf-8", errors="replace").count("inspector.engine.collect: collected")
+        text = self.log_file.read_text(encoding="utf-8", errors="replace")
+        # The line comes from inspector.engine.snapshot; trees before the early read log it from collect.
+        return text.count("inspector.engine.snapshot: collected") + text.count("inspector.engine.collect: collected")
 
     def wait_loaded(self, timeout: float = 120, settle: float = 5) -> None:
         """Wait for the first collection in the log, then `settle` seconds for the render."""

@@ -10,7 +10,6 @@ container's filesystem to compute `SizeRw` and `SizeRootFs`.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -105,25 +104,13 @@ def collect_snapshot(engine: Engine, *, workers: int = WORKERS) -> HostSnapshot:
     """Read the host, every container, image and network, and swarm secrets and services."""
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
-    started = time.monotonic()
     try:
         raw = read_host(SdkReader(engine), workers=min(workers, MAX_WORKERS))
     except _ENGINE_FAILURES as error:
         raise _engine_error(engine, error) from error
     if raw.swarm_reason and raw.swarm_reason.startswith("swarm manager unavailable"):
         log.info("not reading secrets and services from %s: %s", engine.endpoint.display, raw.swarm_reason)
-    snapshot = snapshot_from_raw(raw, engine.endpoint.display, engine.endpoint.context)
-    log.info(
-        "collected %d containers, %d images, %d networks, %d secrets, %d services from %s in %.2f s",
-        len(snapshot.containers),
-        len(snapshot.images),
-        len(snapshot.networks),
-        len(snapshot.secrets),
-        len(snapshot.services),
-        engine.endpoint.display,
-        time.monotonic() - started,
-    )
-    return snapshot
+    return snapshot_from_raw(raw, engine.endpoint.display, engine.endpoint.context)
 
 
 def _refresh(engine: Engine, kind: str, object_id: str, build: Callable[[Any], _Model],

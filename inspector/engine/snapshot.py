@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
@@ -76,7 +77,7 @@ def snapshot_from_raw(raw: RawHost, endpoint: str, context: str | None) -> HostS
         context=context,
         swarm_reason=raw.swarm_reason,
     )
-    return HostSnapshot(
+    snapshot = HostSnapshot(
         host=host,
         collected_at=raw.collected_at,
         containers=_built("container", raw.containers, raw.built),
@@ -85,3 +86,14 @@ def snapshot_from_raw(raw: RawHost, endpoint: str, context: str | None) -> HostS
         secrets=[redacted_secret(s) for s in raw.secrets if isinstance(s, dict)],
         services=[redacted_service(s) for s in raw.services if isinstance(s, dict)],
     )
+    log.info(
+        "collected %d containers, %d images, %d networks, %d secrets, %d services from %s in %.2f s",
+        len(snapshot.containers),
+        len(snapshot.images),
+        len(snapshot.networks),
+        len(snapshot.secrets),
+        len(snapshot.services),
+        endpoint,
+        (datetime.now(UTC) - raw.collected_at).total_seconds(),
+    )
+    return snapshot

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -119,3 +120,12 @@ def test_snapshot_hands_the_read_over_once(engine: Engine, lab_fleet: LabFleet) 
     # The session keeps the prefetch; it must not keep every object's JSON with it.
     assert prefetch.result() is None
     assert prefetch.snapshot() is None
+
+
+def test_early_read_logs_the_collection(engine: Engine, lab_fleet: LabFleet, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="inspector.engine")
+
+    snapshot = Prefetch(engine.endpoint, 30).snapshot()
+
+    assert snapshot is not None
+    assert any(m.startswith(f"collected {len(snapshot.containers)} containers") for m in caplog.messages)
