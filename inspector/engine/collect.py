@@ -19,7 +19,7 @@ import requests.exceptions
 
 from inspector.engine.connection import Engine, classify_error
 from inspector.engine.raw import WORKERS, read_host, swarm_reason
-from inspector.engine.snapshot import build_or_none, snapshot_from_raw
+from inspector.engine.snapshot import build_or_none, reusing_builder, snapshot_from_raw
 from inspector.errors import EngineError
 from inspector.model import Container, HostSnapshot, Image, Network
 from inspector.redaction import redacted_container, redacted_image, redacted_network
@@ -100,12 +100,15 @@ def _engine_error(engine: Engine, error: BaseException) -> EngineError:
     return classified
 
 
-def collect_snapshot(engine: Engine, *, workers: int = WORKERS) -> HostSnapshot:
-    """Read the host, every container, image and network, and swarm secrets and services."""
+def collect_snapshot(engine: Engine, *, workers: int = WORKERS, previous: HostSnapshot | None = None) -> HostSnapshot:
+    """Read the host, every container, image and network, and swarm secrets and services.
+
+    Containers whose redacted inspect JSON equals their model in `previous` are that same model.
+    """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     try:
-        raw = read_host(SdkReader(engine), workers=min(workers, MAX_WORKERS))
+        raw = read_host(SdkReader(engine), workers=min(workers, MAX_WORKERS), build=reusing_builder(previous))
     except _ENGINE_FAILURES as error:
         raise _engine_error(engine, error) from error
     if raw.swarm_reason and raw.swarm_reason.startswith("swarm manager unavailable"):

@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from inspector.engine.raw import RawHost
-from inspector.model import Host, HostSnapshot
+from inspector.model import Container, Host, HostSnapshot
 from inspector.redaction import (
+    redact_container_inspect,
     redact_host_info,
     redacted_container,
     redacted_image,
@@ -60,6 +61,26 @@ _BUILDERS: dict[str, Callable[[Any], Any]] = {
 def build_object(kind: str, raw: Any) -> Any:
     """Redact and model one container, image (inspect and history) or network; None if it does not fit."""
     return build_or_none(kind, _object_id(raw), raw, _BUILDERS[kind])
+
+
+def reusing_builder(previous: HostSnapshot | None) -> Callable[[str, Any], Any]:
+    """Return a `read_host` build function that keeps `previous`'s container where its JSON is unchanged.
+
+    A full refresh then keeps one copy of each unchanged container instead of two, so the TUI's
+    memory does not double while it runs, and unchanged rows keep their identity (and render).
+    """
+    old_containers = {container.id: container for container in previous.containers} if previous else {}
+
+    def build(kind: str, raw: Any) -> Any:
+        old = old_containers.get(str(raw.get("Id"))) if kind == "container" and isinstance(raw, dict) else None
+        if old is None:
+            return build_object(kind, raw)
+        redacted = redact_container_inspect(raw)
+        if redacted == old.inspect:
+            return old
+        return build_or_none(kind, old.id, redacted, Container.from_inspect)
+
+    return build
 
 
 def _built(kind: str, items: list[Any], already_built: bool) -> list[Any]:

@@ -133,6 +133,8 @@ class LiveSource:
         # a second before that read began, so nothing that changed since then is missed.
         self._prefetch = prefetch
         self._events_since = int(prefetch.started_at) - 1 if prefetch is not None else None
+        # The last full snapshot: a full refresh keeps its unchanged containers as they are.
+        self._previous: HostSnapshot | None = None
 
     @property
     def engine(self) -> Any:
@@ -180,13 +182,15 @@ class LiveSource:
         prefetch, self._prefetch = self._prefetch, None
         early = prefetch.snapshot() if prefetch is not None else None
         if early is not None:
+            self._previous = early
             return early
 
         try:
-            return collect_snapshot(self._connected())
+            self._previous = collect_snapshot(self._connected(), previous=self._previous)
         except EngineError:
             self._forget_engine()
             raise
+        return self._previous
 
     def refresh_object(self, kind: ObjectKind, object_id: str) -> Resource | None:
         """Inspect one container, image or network again; None when it is gone."""

@@ -356,3 +356,26 @@ def test_capture_command_to_stdout(capsys: pytest.CaptureFixture[str], fleet: Fl
     assert document["schema"] == "dsc-tui/capture/v1"
     assert fleet.running.id in {c["Id"] for c in document["containers"]}
     assert SECRET_VALUE not in output
+
+
+def test_full_collection_keeps_unchanged_containers(
+    engine: Engine, fleet: Fleet, docker_client: docker.DockerClient, base_image: str
+) -> None:
+    changing = docker_client.containers.create(
+        base_image, ["sleep", "300"], name=f"dsc-collect-changing-{uuid.uuid4().hex[:10]}",
+        labels={"dsc-tui.test": "true"}, environment={"API_TOKEN": "reuse-test-value"},
+    )
+    try:
+        first = collect_snapshot(engine)
+        changing.start()
+        second = collect_snapshot(engine, previous=first)
+    finally:
+        changing.remove(force=True)
+
+    assert second.container(fleet.exited.id) is first.container(fleet.exited.id)
+    assert second.container(fleet.with_secret.id) is first.container(fleet.with_secret.id)
+    started = second.container(changing.id)
+    assert started is not None
+    assert started is not first.container(changing.id)
+    assert started.state == "running"
+    assert "API_TOKEN=<redacted>" in started.inspect["Config"]["Env"]
