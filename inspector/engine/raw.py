@@ -135,22 +135,27 @@ def read_host(reader: Reader, workers: int = WORKERS, build: Build | None = None
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     collected_at = datetime.now(UTC)
-    info = reader.info()
+    # The version comes first: the socket reader takes its API version for every later path.
     version = reader.version()
-    container_ids = _ids(reader.containers())
-    image_ids = _ids(reader.images())
-    network_ids = _ids(reader.networks())
-    secrets, services, reason = _read_swarm(reader, swarm_reason(info))
 
     def image(image_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         return reader.inspect_image(image_id), reader.history(image_id)
 
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dsc-collect")
     try:
+        # The lists are read at once, and images and networks are inspected while the engine
+        # still lists the containers, the slowest list on a large host.
+        info_read = pool.submit(reader.info)
+        container_list = pool.submit(reader.containers)
+        image_list = pool.submit(reader.images)
+        network_list = pool.submit(reader.networks)
+        images = pool.map(lambda i: _or_none(reader, "image", i, image, build), _ids(image_list.result()))
+        networks = pool.map(lambda i: _or_none(reader, "network", i, reader.inspect_network, build),
+                            _ids(network_list.result()))
         containers = pool.map(lambda i: _or_none(reader, "container", i, reader.inspect_container, build),
-                              container_ids)
-        images = pool.map(lambda i: _or_none(reader, "image", i, image, build), image_ids)
-        networks = pool.map(lambda i: _or_none(reader, "network", i, reader.inspect_network, build), network_ids)
+                              _ids(container_list.result()))
+        info = info_read.result()
+        secrets, services, reason = _read_swarm(reader, swarm_reason(info))
         return RawHost(
             collected_at=collected_at,
             info=info,
