@@ -16,7 +16,7 @@ import docker
 import pytest
 from remediation_app import TEST_LABELS, RemediationApp, audit_entries, container_model, live_source, settle, unique_name
 
-from inspector.engine.logs import ExportCancelled, export_logs
+from inspector.engine.logs import CHUNK_SIZE, ExportCancelled, export_logs
 
 pytestmark = pytest.mark.integration
 
@@ -71,6 +71,29 @@ def test_export_equals_docker_logs(finished, api, tmp_path: Path) -> None:
     assert result.path.read_bytes() == expected
     assert result.path.name == f"{finished.name}-{finished.id[:12]}-20261204T193000Z.log"
     assert result.byte_count == len(expected)
+
+
+# About 3 MiB with timestamps: many read blocks, so frames and timestamps cross block boundaries.
+BIG_SCRIPT = r"""
+yes 'a line of about forty bytes of log text' | head -n 40000
+echo 'the last line'
+"""
+
+
+def test_big_export_equals_docker_logs(docker_client, base_image, api, tmp_path: Path) -> None:
+    container = run_finished(docker_client, base_image, tty=False, script=BIG_SCRIPT)
+    try:
+        result = export_logs(api, api.inspect_container(container.id), tmp_path / "out", moment=MOMENT)
+        expected = docker_cli_logs(container.id, tmp_path / "cli.log")
+    finally:
+        container.remove(force=True)
+
+    assert result.byte_count > 4 * CHUNK_SIZE
+    assert result.path.read_bytes() == expected
+    assert result.first_timestamp == expected[:30].decode("ascii")
+    last_line = expected.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    assert last_line.endswith(b" the last line")
+    assert result.last_timestamp == last_line[:30].decode("ascii")
 
 
 def test_export_mode_and_sidecar(finished, api, tmp_path: Path) -> None:
