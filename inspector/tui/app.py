@@ -121,6 +121,7 @@ class InspectorApp(App[int]):
         self._apply_timer: Timer | None = None
         self._last_apply = 0.0
         self._apply_gap = 0.0
+        self._panes: Any = None
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -158,7 +159,15 @@ class InspectorApp(App[int]):
         # Late messages from a replaced source, or any arriving while the app shuts down, are dropped.
         # A message without a source (posted by code that already switched sources) counts as current.
         from_current = message.source is None or message.source is self.source
-        return from_current and bool(self.query("#panes"))
+        return from_current and self._panes_shown()
+
+    def _panes_shown(self) -> bool:
+        # Events arrive by the hundred on a busy engine; a DOM query per message cost more than
+        # handling it, so the panes widget is looked up once.
+        if self._panes is None:
+            found = self.query("#panes")
+            self._panes = found.first() if found else None
+        return self._panes is not None and self._panes.is_attached
 
     def on_result_ready(self, message: ResultReady) -> None:
         if not self._is_current(message):
@@ -185,7 +194,7 @@ class InspectorApp(App[int]):
     def _apply_result(self) -> None:
         self._apply_timer = None
         started = self._last_apply = time.monotonic()
-        if not self.query("#panes"):
+        if not self._panes_shown():
             return
         # Hidden panes catch up when shown; forgetting what they showed lets old snapshots go.
         active = self.active_pane

@@ -56,8 +56,9 @@ def _severity_cell(findings: tuple[Finding, ...], style_for: SeverityStyle) -> S
     return SortableText(label, sort_value=(rank, active), style=style_for(worst))
 
 
-def _search_text(*parts: object) -> str:
-    return " ".join(clean(part) for part in parts).casefold()
+def _search_text(parts: list[object], terms: list[str]) -> str:
+    # Engine text is cleaned; rule ids and severity names are the catalogue's own words.
+    return " ".join([*(clean(part) for part in parts), *terms]).casefold()
 
 
 def _finding_terms(findings: tuple[Finding, ...]) -> list[str]:
@@ -72,7 +73,7 @@ def _row(kind: ObjectKind, object_id: str, name: str, findings: tuple[Finding, .
         kind=kind,
         object_id=object_id,
         cells=tuple(cells),
-        search_text=_search_text(*search, *_finding_terms(findings)),
+        search_text=_search_text(search, _finding_terms(findings)),
         severity_rank=worst.rank if worst else -1,
         finding_count=sum(1 for f in findings if not f.waived),
         name=clean(name),
