@@ -7,11 +7,12 @@ scripts/test and CI), where a missing engine fails the run instead.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import docker
 import pytest
 
-from inspector.engine import open_engine
+from inspector.engine import Engine, open_engine
 from inspector.lab import LabFleet, lab_up
 
 BASE_IMAGE = os.environ.get("DSC_BASE_IMAGE", "busybox:1.36")
@@ -55,3 +56,12 @@ def lab_fleet(docker_client: docker.DockerClient, base_image: str) -> LabFleet:
     with open_engine(timeout=30) as engine:
         lab_up(engine.api, base_image, want_swarm=True, emit=lambda verb, kind, name: None)
     return LabFleet()
+
+
+@pytest.fixture
+def socket_engine() -> Iterator[Engine]:
+    """An engine connection for tests of the plain unix-socket reads (the CI engine is on one)."""
+    with open_engine(timeout=30) as connected:
+        if connected.endpoint.socket_path is None:
+            pytest.skip(f"the test engine is not on a unix socket: {connected.endpoint.display}")
+        yield connected

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from inspector.engine import Engine, collect_snapshot, open_engine, resolve_endpoint
+from inspector.engine import Engine, collect_snapshot, resolve_endpoint
 from inspector.engine.raw import Prefetch, SocketReader, prefetch_for_args, read_host
 from inspector.engine.snapshot import snapshot_from_raw
 from inspector.lab import LabFleet
@@ -20,11 +19,8 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def engine() -> Iterator[Engine]:
-    with open_engine(timeout=30) as connected:
-        if connected.endpoint.socket_path is None:
-            pytest.skip(f"the test engine is not on a unix socket: {connected.endpoint.display}")
-        yield connected
+def engine(socket_engine: Engine) -> Engine:
+    return socket_engine
 
 
 def _lab_objects(snapshot: Any, lab: LabFleet) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import docker
 import docker.errors
 import pytest
 
-from inspector.engine import Engine, collect_snapshot, open_engine
+from inspector.engine import Engine, collect_snapshot
 
 pytestmark = pytest.mark.integration
 
@@ -29,11 +29,8 @@ def container(docker_client: docker.DockerClient, base_image: str) -> Iterator[A
 
 
 @pytest.fixture
-def engine() -> Iterator[Engine]:
-    with open_engine(timeout=30) as connected:
-        if connected.endpoint.socket_path is None:
-            pytest.skip(f"the test engine is not on a unix socket: {connected.endpoint.display}")
-        yield connected
+def engine(socket_engine: Engine) -> Engine:
+    return socket_engine
 
 
 def test_inspect_equals_sdk_result(engine: Engine, docker_client: docker.DockerClient, container: Any) -> None:
