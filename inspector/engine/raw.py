@@ -46,6 +46,8 @@ class RawHost:
     swarm_reason: str | None = None
     # True when `read_host` was given a `build` function: the lists then hold its results.
     built: bool = False
+    # Seconds from the first request to the last answer.
+    read_seconds: float = 0.0
 
 
 # Turns one object's JSON into what `RawHost` keeps (a model), or None to leave it out.
@@ -135,6 +137,7 @@ def read_host(reader: Reader, workers: int = WORKERS, build: Build | None = None
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     collected_at = datetime.now(UTC)
+    started = time.monotonic()
     # The version comes first: the socket reader takes its API version for every later path.
     version = reader.version()
 
@@ -167,6 +170,7 @@ def read_host(reader: Reader, workers: int = WORKERS, build: Build | None = None
             services=services,
             swarm_reason=reason,
             built=build is not None,
+            read_seconds=time.monotonic() - started,
         )
     finally:
         # After a failure the queued inspects would only fail the same way, one timeout each.

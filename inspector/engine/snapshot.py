@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
@@ -115,6 +114,6 @@ def snapshot_from_raw(raw: RawHost, endpoint: str, context: str | None) -> HostS
         len(snapshot.secrets),
         len(snapshot.services),
         endpoint,
-        (datetime.now(UTC) - raw.collected_at).total_seconds(),
+        raw.read_seconds,
     )
     return snapshot

@@ -56,6 +56,7 @@ def test_lab_findings_match_between_paths(engine: Engine, lab_fleet: LabFleet) -
     raw = prefetch.result()
     assert raw is not None
     assert raw.built
+    assert 0 < raw.read_seconds < 60
 
     early = evaluate_rules(snapshot_from_raw(raw, engine.endpoint.display, engine.endpoint.context))
     sdk = evaluate_rules(collect_snapshot(engine))
