@@ -46,7 +46,7 @@ class RawHost:
     swarm_reason: str | None = None
     # True when `read_host` was given a `build` function: the lists then hold its results.
     built: bool = False
-    # Seconds from the first request to the last answer.
+    # Seconds from the first request to the last response.
     read_seconds: float = 0.0
 
 
