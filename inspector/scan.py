@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import Any
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from inspector.capture import load_capture, write_private_file
 from inspector.config import Config, apply_config, load_config

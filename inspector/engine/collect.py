@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import docker.constants
 import docker.errors
 import requests.exceptions
 
 from inspector.engine.connection import Engine, classify_error
-from inspector.engine.raw import WORKERS, read_host, swarm_reason
-from inspector.engine.snapshot import build_or_none, reusing_builder, snapshot_from_raw
+from inspector.engine.raw import WORKERS, read_host
+from inspector.engine.snapshot import build_object, reusing_builder, snapshot_from_raw
 from inspector.errors import EngineError
 from inspector.model import Container, HostSnapshot, Image, Network
-from inspector.redaction import redacted_container, redacted_image, redacted_network
 
-__all__ = ["SdkReader", "collect_container", "collect_image", "collect_network", "collect_snapshot", "swarm_reason"]
+__all__ = ["SdkReader", "collect_container", "collect_image", "collect_network", "collect_snapshot"]
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +31,6 @@ log = logging.getLogger(__name__)
 # discard extra connections on every request.
 MAX_WORKERS = min(WORKERS, docker.constants.DEFAULT_MAX_POOL_SIZE)
 
-_Model = TypeVar("_Model")
 _ENGINE_FAILURES = (docker.errors.DockerException, requests.exceptions.RequestException, OSError)
 
 
@@ -111,13 +109,10 @@ def collect_snapshot(engine: Engine, *, workers: int = WORKERS, previous: HostSn
         raw = read_host(SdkReader(engine), workers=min(workers, MAX_WORKERS), build=reusing_builder(previous))
     except _ENGINE_FAILURES as error:
         raise _engine_error(engine, error) from error
-    if raw.swarm_reason and raw.swarm_reason.startswith("swarm manager unavailable"):
-        log.info("not reading secrets and services from %s: %s", engine.endpoint.display, raw.swarm_reason)
     return snapshot_from_raw(raw, engine.endpoint.display, engine.endpoint.context)
 
 
-def _refresh(engine: Engine, kind: str, object_id: str, build: Callable[[Any], _Model],
-             fetch: Callable[[str], Any]) -> _Model | None:
+def _refresh(engine: Engine, kind: str, object_id: str, fetch: Callable[[str], Any]) -> Any:
     try:
         raw = fetch(object_id)
     except docker.errors.NotFound:
@@ -125,12 +120,12 @@ def _refresh(engine: Engine, kind: str, object_id: str, build: Callable[[Any], _
         return None
     except _ENGINE_FAILURES as error:
         raise _engine_error(engine, error) from error
-    return build_or_none(kind, object_id, raw, build)
+    return build_object(kind, raw)
 
 
 def collect_container(engine: Engine, container_id: str) -> Container | None:
     """Read one container by id or name; None when it no longer exists."""
-    return _refresh(engine, "container", container_id, redacted_container, engine.api.inspect_container)
+    return _refresh(engine, "container", container_id, engine.api.inspect_container)
 
 
 def collect_image(engine: Engine, image_id: str) -> Image | None:
@@ -138,9 +133,9 @@ def collect_image(engine: Engine, image_id: str) -> Image | None:
     def fetch(ref: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         return engine.api.inspect_image(ref), engine.api.history(ref)
 
-    return _refresh(engine, "image", image_id, lambda pair: redacted_image(*pair), fetch)
+    return _refresh(engine, "image", image_id, fetch)
 
 
 def collect_network(engine: Engine, network_id: str) -> Network | None:
     """Read one network with its attached containers by id or name; None when it no longer exists."""
-    return _refresh(engine, "network", network_id, redacted_network, engine.api.inspect_network)
+    return _refresh(engine, "network", network_id, engine.api.inspect_network)

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 # Inspects in flight at once: more threads than this only contend for the interpreter lock.
 WORKERS = 8
-# The oldest API version dsc-tui speaks (the SDK's minimum); older engines are refused.
+# The oldest API version dsc-tui speaks (the SDK's minimum). The early read rejects older engines.
 MINIMUM_API_VERSION = (1, 24)
 
 
@@ -55,7 +55,7 @@ Build = Callable[[str, Any], Any]
 
 
 class Reader(Protocol):
-    """The engine calls a full read needs; each raises the reader's own errors."""
+    """The engine calls that a full read makes. Each raises the reader's own errors."""
 
     def info(self) -> dict[str, Any]: ...
     def version(self) -> dict[str, Any]: ...
@@ -75,6 +75,8 @@ class Reader(Protocol):
 
 
 def _dig(data: Any, *path: str) -> Any:
+    # `inspector.model.fields.dig` would load the model package, and with it pydantic, which this
+    # module must not wait for.
     for step in path:
         if not isinstance(data, dict):
             return None
@@ -125,7 +127,9 @@ def _read_swarm(reader: Reader, reason: str | None) -> tuple[list[Any], list[Any
         # 503: the node stopped being a manager, or the swarm lost quorum, since /info was read.
         if status is None or status[0] != 503:
             raise
-        return [], [], f"swarm manager unavailable: {status[1] or error}"
+        reason = f"swarm manager unavailable: {status[1] or error}"
+        log.info("not reading secrets and services: %s", reason)
+        return [], [], reason
 
 
 def read_host(reader: Reader, workers: int = WORKERS, build: Build | None = None) -> RawHost:

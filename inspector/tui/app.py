@@ -162,8 +162,8 @@ class InspectorApp(App[int]):
         return from_current and self._panes_shown()
 
     def _panes_shown(self) -> bool:
-        # Events arrive by the hundred on a busy engine; a DOM query per message cost more than
-        # handling it, so the panes widget is looked up once.
+        # A busy engine sends hundreds of events, and a DOM query per message cost more than
+        # handling it. So the panes widget is looked up once.
         if self._panes is None:
             found = self.query("#panes")
             self._panes = found.first() if found else None

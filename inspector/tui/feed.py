@@ -27,9 +27,10 @@ from inspector.tui.state import ScanResult, containers_to_evaluate, evaluate, ev
 
 log = logging.getLogger(__name__)
 
+# A drain waits this long first, so a burst of events joins one batch.
+BATCH_WAIT_SECONDS = 0.02
 # Object kinds a change can refresh on its own. The collector has no single-object read for
 # secrets and services, so a change to one of them reloads everything.
-BATCH_WAIT_SECONDS = 0.02
 SINGLE_REFRESH_KINDS = {"container": ObjectKind.CONTAINER, "image": ObjectKind.IMAGE, "network": ObjectKind.NETWORK}
 
 
