@@ -15,7 +15,7 @@ from typing import Any
 
 from inspector.model.fields import as_list
 from inspector.model.findings import Finding, ObjectKind, Severity
-from inspector.model.objects import HostSnapshot, Network
+from inspector.model.objects import Host, HostSnapshot, Network
 from inspector.rules.catalogue import RULES, Rule
 
 logger = logging.getLogger(__name__)
@@ -66,16 +66,22 @@ class EvaluationContext:
         for network in snapshot.networks:
             networks_by_key[network.name] = network
             networks_by_key[network.id] = network
+        linux, modules = host_facts(snapshot.host)
         return cls(
             snapshot=snapshot,
             now=now,
-            # NOTE: an engine that reports no OSType at all is treated as not Linux, so the
-            # Linux-only rules report nothing rather than guess.
-            linux=snapshot.host.os_type.lower() == "linux",
-            security_modules=security_modules(snapshot.host.info),
+            linux=linux,
+            security_modules=modules,
             used_image_ids=frozenset(c.image_id for c in snapshot.containers if c.image_id),
             networks_by_key=networks_by_key,
         )
+
+
+def host_facts(host: Host) -> tuple[bool, frozenset[str]]:
+    """Return what decides which rules apply on `host`: whether it runs Linux, and its security modules."""
+    # NOTE: an engine that reports no OSType at all is treated as not Linux, so the Linux-only
+    # rules report nothing rather than guess.
+    return host.os_type.lower() == "linux", security_modules(host.info)
 
 
 def security_modules(info: dict[str, Any]) -> frozenset[str]:

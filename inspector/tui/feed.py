@@ -23,7 +23,14 @@ from inspector.errors import DscError
 from inspector.model import ObjectKind
 from inspector.tui.messages import EngineChanged, EngineUnreachable, EventStreamState, ResultReady
 from inspector.tui.source import Source
-from inspector.tui.state import ScanResult, containers_to_evaluate, evaluate, evaluate_containers, replace_object
+from inspector.tui.state import (
+    ScanResult,
+    containers_to_evaluate,
+    evaluate,
+    evaluate_containers,
+    evaluate_refresh,
+    replace_object,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +75,19 @@ class SourceFeed(Widget):
         source = self.source
         with self._result_lock:
             self._refreshed_during_full = set()
+            previous = self.result
         try:
-            snapshot = source.load_snapshot()
+            snapshot = source.load_snapshot(previous.snapshot if previous is not None else None)
         except DscError as error:
             log.warning("full refresh failed: %s", error)
             self.app.post_message(EngineUnreachable(str(error), source))
             return
         # A capture is judged as of its own collection time, so ages in it never change.
         now = self.clock() if source.live else snapshot.collected_at
-        result = evaluate(snapshot, now, self.config)
+        with self._result_lock:
+            # An object refresh may have replaced the result meanwhile; its findings are the newest.
+            previous = self.result
+        result = evaluate_refresh(previous, snapshot, now, self.config)
         with self._result_lock:
             self.result = result
             # Posting under the lock keeps results in the order they replaced each other.

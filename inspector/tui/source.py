@@ -37,8 +37,11 @@ class Source(Protocol):
     @property
     def context_label(self) -> str | None: ...
 
-    def load_snapshot(self) -> HostSnapshot:
-        """Return a full snapshot; raise `EngineError` when the engine is unreachable."""
+    def load_snapshot(self, previous: HostSnapshot | None = None) -> HostSnapshot:
+        """Return a full snapshot; raise `EngineError` when the engine is unreachable.
+
+        `previous` is the snapshot shown now; a source may keep its unchanged objects as they are.
+        """
         ...
 
     def refresh_object(self, kind: ObjectKind, object_id: str) -> Resource | None:
@@ -88,7 +91,7 @@ class CaptureSource:
         """The context recorded in the capture, if any."""
         return self._snapshot.host.context if self._snapshot else None
 
-    def load_snapshot(self) -> HostSnapshot:
+    def load_snapshot(self, previous: HostSnapshot | None = None) -> HostSnapshot:
         """Load the capture (once); raise `CaptureError` for a missing or invalid file."""
         if self._snapshot is None:
             from inspector.capture import load_capture
@@ -133,8 +136,6 @@ class LiveSource:
         # a second before that read began, so nothing that changed since then is missed.
         self._prefetch = prefetch
         self._events_since = int(prefetch.started_at) - 1 if prefetch is not None else None
-        # The last full snapshot: a full refresh keeps its unchanged containers as they are.
-        self._previous: HostSnapshot | None = None
 
     @property
     def engine(self) -> Any:
@@ -174,23 +175,24 @@ class LiveSource:
             except Exception:  # noqa: BLE001 - the connection is being dropped anyway
                 log.debug("closing the engine client failed", exc_info=True)
 
-    def load_snapshot(self) -> HostSnapshot:
-        """Collect a full snapshot; drop the connection on failure so the next call reconnects."""
+    def load_snapshot(self, previous: HostSnapshot | None = None) -> HostSnapshot:
+        """Collect a full snapshot, keeping `previous`'s unchanged containers as they are.
+
+        Drop the connection on failure so the next call reconnects.
+        """
         from inspector.engine.collect import collect_snapshot
         from inspector.errors import EngineError
 
         prefetch, self._prefetch = self._prefetch, None
         early = prefetch.snapshot() if prefetch is not None else None
         if early is not None:
-            self._previous = early
             return early
 
         try:
-            self._previous = collect_snapshot(self._connected(), previous=self._previous)
+            return collect_snapshot(self._connected(), previous=previous)
         except EngineError:
             self._forget_engine()
             raise
-        return self._previous
 
     def refresh_object(self, kind: ObjectKind, object_id: str) -> Resource | None:
         """Inspect one container, image or network again; None when it is gone."""

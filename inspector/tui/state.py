@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
@@ -31,6 +31,8 @@ class ScanResult:
     snapshot: HostSnapshot
     findings: tuple[Finding, ...]
     by_object: dict[tuple[str, str], tuple[Finding, ...]] = field(default_factory=dict)
+    # The day the oldest of these findings had config applied on: a waiver expires by date.
+    judged_on: date | None = None
 
     def findings_for(self, kind: ObjectKind | str, object_id: str) -> tuple[Finding, ...]:
         """Return the findings about one object, worst first."""
@@ -86,7 +88,13 @@ def evaluate(snapshot: HostSnapshot, now: datetime, config: Any = None) -> ScanR
     """Run the rules on `snapshot` and apply `config`; pure, so it runs in a worker thread."""
     from inspector.rules import evaluate_rules
 
-    return _result(snapshot, _configured(evaluate_rules(snapshot, now), snapshot, now, config))
+    findings = _configured(evaluate_rules(snapshot, now), snapshot, now, config)
+    findings.sort(key=Finding.sort_key)
+    return ScanResult(snapshot=snapshot, findings=tuple(findings), by_object=_grouped(findings), judged_on=now.date())
+
+
+# Above this many fresh findings, sorting everything costs less than inserting each one.
+_INSERT_LIMIT = 64
 
 
 def evaluate_containers(
@@ -96,22 +104,72 @@ def evaluate_containers(
 
     A container rule reads its container, the networks and host facts, so the findings of the
     other containers are kept; the rules of every other kind read across containers and run again.
+    On a later day than `previous` was judged, everything is judged again, since a waiver may
+    have expired.
     """
+    if previous.judged_on != now.date():
+        return evaluate(snapshot, now, config)
     from inspector.rules import evaluate_rules
 
     fresh = _configured(evaluate_rules(snapshot, now, containers=changed), snapshot, now, config)
     fresh.sort(key=Finding.sort_key)
-    # The kept findings are in order already, so the fresh ones are inserted rather than sorting
+    # The kept findings are in order already, so a few fresh ones are inserted rather than sorting
     # the whole list again, and the kept objects keep their grouped tuples (rows reuse them).
     findings = [f for f in previous.findings if f.kind is ObjectKind.CONTAINER and f.object_id not in changed]
-    for finding in fresh:
-        bisect.insort(findings, finding, key=Finding.sort_key)
+    if len(fresh) > _INSERT_LIMIT:
+        findings.extend(fresh)
+        findings.sort(key=Finding.sort_key)
+    else:
+        for finding in fresh:
+            bisect.insort(findings, finding, key=Finding.sort_key)
     container = ObjectKind.CONTAINER.value
     by_object = {
         key: group for key, group in previous.by_object.items() if key[0] == container and key[1] not in changed
     }
     by_object.update(_grouped(fresh))
-    return ScanResult(snapshot=snapshot, findings=tuple(findings), by_object=by_object)
+    return ScanResult(snapshot=snapshot, findings=tuple(findings), by_object=by_object, judged_on=previous.judged_on)
+
+
+def evaluate_refresh(previous: ScanResult | None, snapshot: HostSnapshot, now: datetime, config: Any = None) -> ScanResult:
+    """Evaluate a full refresh's `snapshot`, keeping `previous`'s findings of the containers it left alone.
+
+    The collector keeps an unchanged container as the very object `previous` contains, so a
+    container counts as changed when it is a new object, appeared or disappeared. A periodic
+    refresh on a quiet host then builds no new findings for its containers.
+    """
+    changed = containers_changed(previous.snapshot, snapshot) if previous is not None else None
+    if previous is None or changed is None:
+        return evaluate(snapshot, now, config)
+    return evaluate_containers(previous, snapshot, changed, now, config)
+
+
+def containers_changed(before: HostSnapshot, after: HostSnapshot) -> set[str] | None:
+    """Return the ids of containers whose findings may differ between two full snapshots.
+
+    Return None when every container must be judged again: the host facts that decide which
+    rules apply changed, a network appeared or went, or a network changed a field container
+    rules read.
+    """
+    from inspector.rules.registry import host_facts
+
+    if host_facts(before.host) != host_facts(after.host):
+        return None
+    networks_before = {network.id: network for network in before.networks}
+    networks_after = {network.id: network for network in after.networks}
+    if networks_before.keys() != networks_after.keys():
+        return None
+    changed: set[str] = set()
+    for network_id, new in networks_after.items():
+        members = _membership_change(networks_before[network_id], new)
+        if members is None:
+            return None
+        changed |= members
+    old_containers = {container.id: container for container in before.containers}
+    for container in after.containers:
+        if old_containers.pop(container.id, None) is not container:
+            changed.add(container.id)
+    changed.update(old_containers)
+    return changed
 
 
 # Network fields that container rules read besides membership. The engine cannot change them on an
@@ -136,16 +194,27 @@ def containers_to_evaluate(
             continue
         if kind is not ObjectKind.NETWORK:
             return None
-        old = find_in_snapshot(before, kind, object_id)
-        new = find_in_snapshot(after, kind, object_id)
-        if isinstance(old, Network) and isinstance(new, Network) and any(
-            getattr(old, name) != getattr(new, name) for name in _NETWORK_FIELDS_CONTAINER_RULES_READ
-        ):
+        members = _membership_change(find_in_snapshot(before, kind, object_id), find_in_snapshot(after, kind, object_id))
+        if members is None:
             return None
-        old_members = set(old.containers) if isinstance(old, Network) else set()
-        new_members = set(new.containers) if isinstance(new, Network) else set()
-        affected |= old_members ^ new_members
+        affected |= members
     return affected
+
+
+def _membership_change(old: Any, new: Any) -> set[str] | None:
+    """Return the containers that joined or left a network (either side None when absent).
+
+    Return None when the network changed a field container rules read.
+    """
+    if old is new:
+        return set()
+    if isinstance(old, Network) and isinstance(new, Network) and any(
+        getattr(old, name) != getattr(new, name) for name in _NETWORK_FIELDS_CONTAINER_RULES_READ
+    ):
+        return None
+    old_members = set(old.containers) if isinstance(old, Network) else set()
+    new_members = set(new.containers) if isinstance(new, Network) else set()
+    return old_members ^ new_members
 
 
 def _configured(findings: list[Finding], snapshot: HostSnapshot, now: datetime, config: Any) -> list[Finding]:
@@ -161,11 +230,6 @@ def _grouped(findings: list[Finding]) -> dict[tuple[str, str], tuple[Finding, ..
     for finding in findings:
         grouped[(finding.kind.value, finding.object_id)].append(finding)
     return {key: tuple(value) for key, value in grouped.items()}
-
-
-def _result(snapshot: HostSnapshot, findings: list[Finding]) -> ScanResult:
-    findings.sort(key=Finding.sort_key)
-    return ScanResult(snapshot=snapshot, findings=tuple(findings), by_object=_grouped(findings))
 
 
 def replace_object(snapshot: HostSnapshot, kind: ObjectKind | str, object_id: str, item: Any) -> HostSnapshot:

@@ -46,7 +46,7 @@ async def test_event_adds_row_without_full_refresh(fake_live_source: FakeLiveSou
         first_snapshot = app.result.snapshot
         loads: list[int] = []
         original_load = fake_live_source.load_snapshot
-        fake_live_source.load_snapshot = lambda: loads.append(1) or original_load()  # type: ignore[method-assign]
+        fake_live_source.load_snapshot = lambda previous=None: loads.append(1) or original_load(previous)  # type: ignore[method-assign]
 
         fake_live_source.add_container(new_container(fake_live_source))
         fake_live_source.stream.events.put(start_event(NEW_ID))
@@ -206,7 +206,7 @@ async def test_reconcile_heals_missed_event(fake_live_source: FakeLiveSource) ->
         await pilot.press("2")
         loads: list[int] = []
         original_load = fake_live_source.load_snapshot
-        fake_live_source.load_snapshot = lambda: loads.append(1) or original_load()  # type: ignore[method-assign]
+        fake_live_source.load_snapshot = lambda previous=None: loads.append(1) or original_load(previous)  # type: ignore[method-assign]
 
         # The engine gains a container but the event stream never reports it.
         fake_live_source.add_container(new_container(fake_live_source))

@@ -97,7 +97,7 @@ class FakeLiveSource:
         self.stream = FakeStream()
         self.refreshed: list[tuple[ObjectKind, str]] = []
 
-    def load_snapshot(self) -> HostSnapshot:
+    def load_snapshot(self, previous: HostSnapshot | None = None) -> HostSnapshot:
         if self.unreachable:
             raise EngineError("cannot connect to unix:///fake.sock: connection refused")
         return self.snapshot
