@@ -28,6 +28,7 @@ from inspector.tui.source import CaptureSource, LiveSource, Source
 from inspector.tui.state import ScanResult
 from inspector.tui.widgets.banner import ConnectionBanner
 from inspector.tui.widgets.overview import OverviewPane
+from inspector.tui.widgets.panes import Panes
 from inspector.tui.widgets.resource_pane import ResourcePane
 from inspector.tui.widgets.secrets_pane import SecretsPane
 from inspector.tui.widgets.status_header import StatusHeader
@@ -128,7 +129,7 @@ class InspectorApp(App[int]):
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status-header")
         yield ConnectionBanner(id="banner")
-        with TabbedContent(initial="overview", id="panes"):
+        with Panes(initial="overview", id="panes"):
             with TabPane(PANE_TITLES["overview"], id="overview"):
                 yield OverviewPane(id="overview-pane")
             for pane in ("containers", "images", "networks"):

@@ -40,6 +40,22 @@ async def test_number_keys_switch_panes() -> None:
             assert app.query_one("#panes", TabbedContent).active == pane_id
 
 
+async def test_pane_key_outlives_earlier_focus() -> None:
+    # At start-up the overview table gets focus; a pane key pressed before that focus is
+    # handled must not be undone by it.
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        overview_table = app.query_one("#checklist-table")
+        app.screen.set_focus(None)
+        app.screen.set_focus(overview_table)
+        app.action_show_pane("containers")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.active_pane == "containers"
+        assert app.focused is pane(app, "containers").table
+
+
 async def test_containers_sorted_worst_first() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
