@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-
-import docker
-import requests
+from typing import TYPE_CHECKING, Any
 
 from inspector.model.fields import as_dict, dig
+
+if TYPE_CHECKING:
+    import docker
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,9 @@ def _first_line(text: object) -> str:
 
 def _classify(error: Exception, container_id: str, verb: str) -> ActionError:
     """Turn an SDK or transport error into an ActionError with a plain message."""
+    import docker.errors
+    import requests
+
     short_id = container_id[:12]
     if isinstance(error, docker.errors.NotFound):
         explanation = _first_line(error.explanation)
@@ -83,6 +86,10 @@ def _classify(error: Exception, container_id: str, verb: str) -> ActionError:
 
 @contextmanager
 def _engine_call(container_id: str, verb: str) -> Iterator[None]:
+    # The SDK is imported when an action runs, so the TUI starts without loading it.
+    import docker.errors
+    import requests
+
     try:
         yield
     except (docker.errors.DockerException, requests.exceptions.RequestException) as error:

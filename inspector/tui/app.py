@@ -149,7 +149,6 @@ class InspectorApp(App[int]):
         self._show_header()
         self.remediation = navigation.create_remediation(self)
         self.feed.refresh_all()
-        self.feed.start_events()
         self.set_interval(self.full_refresh_seconds, self.feed.refresh_all, name="full-refresh")
         self.set_interval(self.reconcile_seconds, self.feed.reconcile, name="reconcile")
         self.call_after_refresh(self._focus_active_table)
@@ -205,6 +204,15 @@ class InspectorApp(App[int]):
         if self.focused is None and self.screen is self.screen_stack[0]:
             self._focus_active_table()
         self._apply_gap = min(MAX_APPLY_GAP_SECONDS, APPLY_GAP_FACTOR * (time.monotonic() - started))
+        if not self.feed.events_started:
+            self.call_after_refresh(self._start_events)
+
+    def _start_events(self) -> None:
+        # The event watcher connects through the docker SDK, whose import would delay the first
+        # frame, so it starts once the first result is painted or the engine failed. It replays
+        # events from the start-up read on, so none are missed.
+        if not self.feed.events_started:
+            self.feed.start_events()
 
     def sync_pane(self, pane: str) -> None:
         """Show the current result on one pane; hidden panes catch up when they are shown."""
@@ -223,6 +231,8 @@ class InspectorApp(App[int]):
             return
         self.connection = "disconnected" if self.result is not None else "no-engine"
         self._show_connection_problem(message.error)
+        # The event stream reports when the engine is back.
+        self._start_events()
 
     def on_event_stream_state(self, message: EventStreamState) -> None:
         if not self._is_current(message):

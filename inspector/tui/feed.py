@@ -66,6 +66,8 @@ class SourceFeed(Widget):
         self._refreshed_during_full: set[tuple[ObjectKind, str]] | None = None
         self._draining = False
         self._watcher: EventWatcher | None = None
+        # Whether `start_events` ran since the last `stop_events`.
+        self.events_started = False
 
     # --- full refresh ---------------------------------------------------------------------
 
@@ -231,6 +233,7 @@ class SourceFeed(Widget):
 
     def start_events(self) -> None:
         """Start watching the source's events, if it has any."""
+        self.events_started = True
         if self.source.live:
             self.watch_events()
 
@@ -253,6 +256,7 @@ class SourceFeed(Widget):
 
     def stop_events(self) -> None:
         """Stop the event watcher; its thread ends when the stream closes."""
+        self.events_started = False
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None

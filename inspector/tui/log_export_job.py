@@ -12,6 +12,7 @@ from inspector.engine.actions import ActionError
 from inspector.engine.logs import ExportCancelled, LogExport, export_logs
 from inspector.model import Container
 from inspector.tui.screens.confirm import ExportProgressScreen, format_bytes
+from inspector.tui.text import container_label
 
 if TYPE_CHECKING:
     from inspector.tui.remediation import Remediation
@@ -92,8 +93,3 @@ class LogExportJob:
         self.remediation.notify(
             f"Exported {format_bytes(result.byte_count)} of logs of {container_label(self.container)} to {result.path.resolve()}"
         )
-
-
-def container_label(container: Container) -> str:
-    """Return `name (short id)`, how every message names a container."""
-    return f"{container.name} ({container.short_id})"

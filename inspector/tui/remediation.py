@@ -19,10 +19,9 @@ from inspector.audit import AuditLog, current_user
 from inspector.engine import actions
 from inspector.engine.actions import ActionError
 from inspector.model import Container
-from inspector.tui.log_export_job import LogExportJob, container_label
 from inspector.tui.screens.confirm import ConfirmScreen
-from inspector.tui.screens.logs import LogScreen
 from inspector.tui.screens.network_picker import NetworkPickerScreen
+from inspector.tui.text import container_label
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +213,9 @@ class Remediation:
         engine = self._ready("show_logs", container)
         if engine is None or container is None:
             return
+        # The log modules load the docker SDK, so they are imported on first use, not at start-up.
+        from inspector.tui.screens.logs import LogScreen
+
         self.app.push_screen(LogScreen(engine.api, container.inspect, tail=self.log_tail))
 
     def export_logs(self, container: Container | None) -> None:
@@ -221,6 +223,8 @@ class Remediation:
         engine = self._ready("export_logs", container)
         if engine is None or container is None:
             return
+        from inspector.tui.log_export_job import LogExportJob
+
         LogExportJob(self, engine, container).start()
 
     # The app's key actions use these names for the same verbs.

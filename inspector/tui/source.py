@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -187,6 +188,9 @@ class LiveSource:
         early = prefetch.snapshot() if prefetch is not None else None
         if early is not None:
             return early
+        if self._events_since is None:
+            # The event stream starts after the first snapshot is shown and replays from here.
+            self._events_since = int(time.time()) - 1
 
         try:
             return collect_snapshot(self._connected(), previous=previous)

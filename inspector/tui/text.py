@@ -9,7 +9,12 @@ from rich.text import Text
 
 from inspector.text import clean
 
-__all__ = ["SortableText", "clean", "literal"]
+__all__ = ["SortableText", "clean", "container_label", "literal"]
+
+
+def container_label(container: Any) -> str:
+    """Return `name (short id)`, how every message names a container."""
+    return f"{container.name} ({container.short_id})"
 
 
 def literal(value: Any, style: Style | str = "") -> Text:
