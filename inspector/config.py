@@ -274,6 +274,8 @@ def apply_config(
     today: date,
 ) -> list[Finding]:
     """Drop disabled rules, apply severity overrides and waivers, and return the findings sorted."""
+    if not (config.disabled or config.severity or config.waivers):
+        return sorted(findings, key=Finding.sort_key)
     labels_by_id = _labels_by_object_id(snapshot)
     tags_by_id = {image.id: image.tags for image in snapshot.images}
     result: list[Finding] = []

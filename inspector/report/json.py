@@ -3,9 +3,30 @@
 from __future__ import annotations
 
 import json
+import json.encoder
 from typing import Any
 
 INDENT = "  "
+
+_FLAT_ENCODER = json.JSONEncoder(ensure_ascii=True)
+# One C encoder for every flat value: `json.dumps` builds a new one per call, which was a third of
+# the time to encode 11,000 findings. Its arguments are those `JSONEncoder.iterencode` passes,
+# without the check for circular references (a report is a tree of plain values).
+# NOTE: `c_make_encoder` is CPython's private accelerator; without it `_flat` uses `json.dumps`.
+_C_ENCODE = (
+    json.encoder.c_make_encoder(
+        None, _FLAT_ENCODER.default, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True
+    )
+    if json.encoder.c_make_encoder is not None
+    else None
+)
+
+
+def _flat(value: Any) -> str:
+    """Return `value` as `json.dumps(value, ensure_ascii=True)` writes it."""
+    if _C_ENCODE is None:
+        return json.dumps(value, ensure_ascii=True)
+    return "".join(_C_ENCODE(value, 0))
 
 
 def render_json(report: dict[str, Any]) -> str:
@@ -25,10 +46,10 @@ _NESTING = frozenset({dict, list})
 def _encode(value: Any, level: int) -> str:
     # ensure_ascii escapes control characters and non-ASCII, so engine text never reaches a terminal raw.
     if type(value) not in _NESTING or not value:
-        return json.dumps(value, ensure_ascii=True)
+        return _flat(value)
     values = value.values() if isinstance(value, dict) else value
     if _NESTING.isdisjoint(map(type, values)):
-        return json.dumps(value, ensure_ascii=True)
+        return _flat(value)
     inner = INDENT * (level + 1)
     if isinstance(value, dict):
         items = [f"{inner}{json.dumps(str(key), ensure_ascii=True)}: {_encode(item, level + 1)}"

@@ -16,6 +16,8 @@ FINDING_KEYS = (
     "rule", "severity", "title", "kind", "object_id", "object_name", "state",
     "message", "evidence", "cis", "remediation", "waived", "waiver_reason",
 )
+if tuple(Finding.model_fields) != FINDING_KEYS:
+    raise RuntimeError("the report's finding keys no longer match the Finding model's fields")
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -27,8 +29,9 @@ def format_timestamp(moment: datetime) -> str:
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
     """Return one finding as the JSON report writes it, keys in schema order."""
-    # Read field by field: `model_dump(mode="json")` cost 0.1 s for the 11,000 findings of 1000 containers.
-    data = {key: getattr(finding, key) for key in FINDING_KEYS}
+    # A copy of the model's field values, which are the report's keys in the same order (checked
+    # below). `model_dump(mode="json")` cost 0.1 s for the 11,000 findings of 1000 containers.
+    data = dict(vars(finding))
     data["severity"] = finding.severity.value
     data["kind"] = finding.kind.value
     return data
