@@ -12,20 +12,17 @@ from typing import Any
 from inspector.capture import load_capture, write_private_file
 from inspector.config import Config, apply_config, load_config
 from inspector.errors import EXIT_FINDINGS, EXIT_OK, UsageError
-from inspector.model import Finding, HostSnapshot, Severity
+from inspector.model import Container, Finding, HostSnapshot, ObjectKind, Severity
 from inspector.report import build_report, build_sarif, render_json, render_markdown, render_sarif
 from inspector.rules import all_rules, evaluate_rules
 
 log = logging.getLogger(__name__)
 
 
-def _read_snapshot(args: argparse.Namespace, prefetch: Any = None) -> HostSnapshot:
+def _read_snapshot(args: argparse.Namespace) -> HostSnapshot:
     snapshot_path: Path | None = getattr(args, "snapshot", None)
     if snapshot_path is not None:
         return load_capture(snapshot_path)
-    early = prefetch.snapshot() if prefetch is not None else None
-    if early is not None:
-        return early
 
     # Imported here so that a scan of a capture file does not load the Docker SDK.
     from inspector.engine import collect_snapshot, open_engine
@@ -39,6 +36,54 @@ def _read_snapshot(args: argparse.Namespace, prefetch: Any = None) -> HostSnapsh
     )
     with engine:
         return collect_snapshot(engine)
+
+
+# Containers judged at once while the early read goes on: each call of the rules has a fixed cost.
+EARLY_BATCH = 64
+OTHER_KINDS = frozenset(ObjectKind) - {ObjectKind.CONTAINER}
+
+
+def _judge_while_reading(prefetch: Any) -> list[Finding] | None:
+    """Run the container rules on each container the early read builds, while it reads the rest.
+
+    Container rules read the container, the networks and the host, which the read gets first.
+    Return None when the read did not stream or ended before its networks were read.
+    """
+    from inspector.engine.snapshot import networks_snapshot
+
+    context: HostSnapshot | None = None
+    waiting: list[Container] = []
+    findings: list[Finding] = []
+    for batch in prefetch.progress():
+        for kind, payload in batch:
+            if kind == "networks":
+                context = networks_snapshot(payload, prefetch.endpoint.display, prefetch.endpoint.context)
+            else:
+                waiting.append(payload)
+        if context is not None and len(waiting) >= EARLY_BATCH:
+            findings += evaluate_rules(context.model_copy(update={"containers": waiting}), kinds={ObjectKind.CONTAINER})
+            waiting = []
+    if context is None:
+        return None
+    if waiting:
+        findings += evaluate_rules(context.model_copy(update={"containers": waiting}), kinds={ObjectKind.CONTAINER})
+    return findings
+
+
+def _read_and_judge(args: argparse.Namespace, prefetch: Any) -> tuple[HostSnapshot, list[Finding]]:
+    """Read the snapshot and return it with its findings, worst first."""
+    if prefetch is not None and getattr(args, "snapshot", None) is None:
+        container_findings = _judge_while_reading(prefetch)
+        early = prefetch.snapshot()
+        if early is not None and container_findings is not None:
+            findings = container_findings + evaluate_rules(early, kinds=OTHER_KINDS)
+            findings.sort(key=Finding.sort_key)
+            return early, findings
+        if early is not None:
+            return early, evaluate_rules(early)
+        # The early read failed: the SDK reads again and reports the error.
+    snapshot = _read_snapshot(args)
+    return snapshot, evaluate_rules(snapshot)
 
 
 def _warn_expired_waivers(config: Config, today: date) -> None:
@@ -110,11 +155,10 @@ def run_scan(args: argparse.Namespace, prefetch: Any = None) -> int:
 
         return _exit_code(args, run_multi_scan(args, contexts, config, output))
 
-    snapshot = _read_snapshot(args, prefetch)
-    now = datetime.now(UTC)
     # Rules judge ages (stale images, old secrets) at collection time, so a capture scanned later gives
     # the same findings as the live scan it came from. Waivers expire by today's date.
-    findings = evaluate_rules(snapshot)
+    snapshot, findings = _read_and_judge(args, prefetch)
+    now = datetime.now(UTC)
     _warn_expired_waivers(config, now.date())
     findings = apply_config(findings, config, snapshot, now.date())
     log.info(

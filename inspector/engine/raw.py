@@ -11,9 +11,10 @@ the inspects on the other core meanwhile. Building models from the JSON is the j
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 # Inspects in flight at once: more threads than this only contend for the interpreter lock.
 WORKERS = 8
+# How long `Prefetch.progress` lets objects gather before it hands out a batch.
+PROGRESS_WAIT_SECONDS = 0.03
 # The oldest API version dsc-tui speaks (the SDK's minimum). The early read rejects older engines.
 MINIMUM_API_VERSION = (1, 24)
 
@@ -132,11 +135,18 @@ def _read_swarm(reader: Reader, reason: str | None) -> tuple[list[Any], list[Any
         return [], [], reason
 
 
-def read_host(reader: Reader, workers: int = WORKERS, build: Build | None = None) -> RawHost:
+def read_host(
+    reader: Reader,
+    workers: int = WORKERS,
+    build: Build | None = None,
+    on_networks: Callable[[RawHost], None] | None = None,
+) -> RawHost:
     """Read the host, every container, image and network, and swarm secrets and services.
 
     With `build`, each container, image and network goes through it on the thread that read it,
-    so building models overlaps the engine's work on the next inspects.
+    so building models overlaps the engine's work on the next inspects. `on_networks` gets a
+    `RawHost` with the host and networks (no other objects) as soon as those are read, while
+    the containers are still being inspected.
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
@@ -162,6 +172,10 @@ def read_host(reader: Reader, workers: int = WORKERS, build: Build | None = None
         containers = pool.map(lambda i: _or_none(reader, "container", i, reader.inspect_container, build),
                               _ids(container_list.result()))
         info = info_read.result()
+        if on_networks is not None:
+            networks = [n for n in networks if n is not None]
+            on_networks(RawHost(collected_at=collected_at, info=info, version=version, networks=networks,
+                                built=build is not None))
         secrets, services, reason = _read_swarm(reader, swarm_reason(info))
         return RawHost(
             collected_at=collected_at,
@@ -264,9 +278,13 @@ def _build_model(kind: str, data: Any) -> Any:
 
 
 class Prefetch:
-    """A `read_host` of a local socket endpoint running in a thread; `result()` waits for it."""
+    """A `read_host` of a local socket endpoint running in a thread; `result()` waits for it.
 
-    def __init__(self, endpoint: Any, timeout: float | None) -> None:
+    With `stream`, `progress()` hands out the host and networks, then each container, while the
+    read goes on, so a scan can judge containers before the last one is read.
+    """
+
+    def __init__(self, endpoint: Any, timeout: float | None, stream: bool = False) -> None:
         if endpoint.socket_path is None:
             raise ValueError(f"{endpoint.display} is not a unix socket")
         self.endpoint = endpoint
@@ -275,18 +293,58 @@ class Prefetch:
         self.started_at = time.time()
         self._timeout = timeout
         self._result: RawHost | None = None
+        self._progress: queue.SimpleQueue[tuple[str, Any]] | None = queue.SimpleQueue() if stream else None
+        self._finished = threading.Event()
         self._thread = threading.Thread(target=self._run, name="dsc-prefetch", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         reader = SocketReader(self.socket_path, self._timeout)
+        progress = self._progress
+        build: Build = _build_model
+        on_networks: Callable[[RawHost], None] | None = None
+        if progress is not None:
+            def build(kind: str, data: Any) -> Any:
+                item = _build_model(kind, data)
+                if kind == "container" and item is not None:
+                    progress.put(("container", item))
+                return item
+
+            def on_networks(host: RawHost) -> None:
+                progress.put(("networks", host))
+
         try:
-            self._result = read_host(reader, build=_build_model)
+            self._result = read_host(reader, build=build, on_networks=on_networks)
         except Exception as error:  # noqa: BLE001 - the regular path reads again and reports the error
             log.debug("early read of %s failed (%s: %s); reading through the SDK", self.socket_path,
                       type(error).__name__, error)
         finally:
             reader.close()
+            if progress is not None:
+                progress.put(("done", None))
+            self._finished.set()
+
+    def progress(self) -> Iterator[list[tuple[str, Any]]]:
+        """Yield what the read built since the last batch, until it ends; nothing without `stream`.
+
+        Each entry is `("networks", RawHost)` once, with only the host and the networks, or
+        `("container", model)`; containers may come before the networks. Whether the read
+        succeeded is known from `result()` afterwards.
+        """
+        progress = self._progress
+        if progress is None:
+            return
+        while True:
+            batch = [progress.get()]
+            # Each wake-up takes the interpreter lock from the reading threads, so a consumer
+            # wakes for a batch of objects rather than for each one, or once the read ends.
+            self._finished.wait(PROGRESS_WAIT_SECONDS)
+            while not progress.empty():
+                batch.append(progress.get())
+            done = batch[-1][0] == "done"
+            yield [entry for entry in batch if entry[0] != "done"]
+            if done:
+                return
 
     def result(self) -> RawHost | None:
         """Wait for the read; return the host, or None when it failed (the caller reads again)."""
@@ -329,4 +387,4 @@ def prefetch_for_args(args: Any) -> Prefetch | None:
         return None
     if endpoint.socket_path is None or endpoint.tls is not None:
         return None
-    return Prefetch(endpoint, getattr(args, "timeout", None))
+    return Prefetch(endpoint, getattr(args, "timeout", None), stream=getattr(args, "command", None) == "scan")

@@ -88,17 +88,29 @@ def _built(kind: str, items: list[Any], already_built: bool) -> list[Any]:
     return [item for item in (build_object(kind, raw) for raw in items) if item is not None]
 
 
-def snapshot_from_raw(raw: RawHost, endpoint: str, context: str | None) -> HostSnapshot:
-    """Redact and model every object of `raw`; `endpoint` and `context` describe where it came from."""
-    host = Host.from_engine(
+def _host(raw: RawHost, endpoint: str, context: str | None) -> Host:
+    return Host.from_engine(
         redact_host_info(raw.info),
         raw.version,
         endpoint=endpoint,
         context=context,
         swarm_reason=raw.swarm_reason,
     )
+
+
+def networks_snapshot(raw: RawHost, endpoint: str, context: str | None) -> HostSnapshot:
+    """Return a snapshot of only the host and networks of `raw`: what container rules read besides the container."""
+    return HostSnapshot(
+        host=_host(raw, endpoint, context),
+        collected_at=raw.collected_at,
+        networks=_built("network", raw.networks, raw.built),
+    )
+
+
+def snapshot_from_raw(raw: RawHost, endpoint: str, context: str | None) -> HostSnapshot:
+    """Redact and model every object of `raw`; `endpoint` and `context` describe where it came from."""
     snapshot = HostSnapshot(
-        host=host,
+        host=_host(raw, endpoint, context),
         collected_at=raw.collected_at,
         containers=_built("container", raw.containers, raw.built),
         images=_built("image", raw.images, raw.built),

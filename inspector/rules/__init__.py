@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from inspector.lazy import lazy_attributes
 
 if TYPE_CHECKING:
-    from inspector.model.findings import Finding
+    from inspector.model.findings import Finding, ObjectKind
     from inspector.model.objects import HostSnapshot
     from inspector.rules.catalogue import RULES, Rule, all_rules
 
@@ -33,17 +33,21 @@ def load_checks() -> dict[str, Any]:
 
 
 def evaluate_rules(
-    snapshot: HostSnapshot, now: datetime | None = None, *, containers: Collection[str] | None = None
+    snapshot: HostSnapshot,
+    now: datetime | None = None,
+    *,
+    containers: Collection[str] | None = None,
+    kinds: Collection[ObjectKind] | None = None,
 ) -> list[Finding]:
     """Return every finding on the snapshot, worst first; `now` defaults to the snapshot's collection time.
 
-    With `containers`, container rules judge only the containers with those ids (see
-    `evaluate_registered`).
+    With `containers`, container rules judge only the containers with those ids; with `kinds`,
+    only rules about those kinds of object run (see `evaluate_registered`).
     """
     load_checks()
     from inspector.rules.registry import evaluate_registered
 
-    return evaluate_registered(snapshot, now, containers=containers)
+    return evaluate_registered(snapshot, now, containers=containers, kinds=kinds)
 
 
 __getattr__ = lazy_attributes(__name__, {"RULES": "catalogue", "Rule": "catalogue", "all_rules": "catalogue"})

@@ -157,18 +157,25 @@ def _subjects(kind: ObjectKind, snapshot: HostSnapshot, containers: Collection[s
 
 
 def evaluate_registered(
-    snapshot: HostSnapshot, now: datetime | None = None, *, containers: Collection[str] | None = None
+    snapshot: HostSnapshot,
+    now: datetime | None = None,
+    *,
+    containers: Collection[str] | None = None,
+    kinds: Collection[ObjectKind] | None = None,
 ) -> list[Finding]:
     """Run every registered check that applies to this host and return the findings, sorted.
 
     With `containers`, container rules run only on the containers with those ids; the rules of
-    every other kind still run on the whole snapshot.
+    every other kind still run on the whole snapshot. With `kinds`, only rules about objects of
+    those kinds run.
     """
     context = EvaluationContext.build(snapshot, now or snapshot.collected_at)
     findings: list[Finding] = []
     # Built once per kind rather than once per rule: 30-odd rules judge each container.
     subjects_by_kind: dict[ObjectKind, Iterable[_Subject]] = {}
     for rule_id, rule in RULES.items():
+        if kinds is not None and rule.kind not in kinds:
+            continue
         registered = CHECKS.get(rule_id)
         if registered is None or not registered.applies(context):
             continue

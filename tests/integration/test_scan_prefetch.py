@@ -126,3 +126,38 @@ def test_early_read_logs_the_collection(engine: Engine, lab_fleet: LabFleet, cap
 
     assert snapshot is not None
     assert any(m.startswith(f"collected {len(snapshot.containers)} containers") for m in caplog.messages)
+
+
+def test_stream_yields_networks_and_containers(engine: Engine, lab_fleet: LabFleet) -> None:
+    prefetch = Prefetch(engine.endpoint, 30, stream=True)
+
+    entries = [entry for batch in prefetch.progress() for entry in batch]
+    snapshot = prefetch.snapshot()
+
+    assert snapshot is not None
+    networks = [payload for kind, payload in entries if kind == "networks"]
+    containers = [payload for kind, payload in entries if kind == "container"]
+    assert len(networks) == 1
+    assert networks[0].info
+    assert {n.id for n in networks[0].networks} == {n.id for n in snapshot.networks}
+    assert networks[0].containers == []
+    # The very models the snapshot contains, so judging them early judges the snapshot.
+    assert {id(c) for c in containers} == {id(c) for c in snapshot.containers}
+
+
+def test_early_judging_matches_full_evaluation(engine: Engine, lab_fleet: LabFleet) -> None:
+    from inspector.scan import _read_and_judge
+
+    snapshot, findings = _read_and_judge(_args(), Prefetch(engine.endpoint, 30, stream=True))
+
+    assert findings == evaluate_rules(snapshot)
+    assert {f.object_name for f in findings} & set(lab_fleet.containers.values())
+
+
+def test_failed_stream_ends_without_entries(tmp_path: Path) -> None:
+    from inspector.scan import _judge_while_reading
+
+    prefetch = Prefetch(resolve_endpoint(host=f"unix://{tmp_path / 'absent.sock'}"), 5, stream=True)
+
+    assert list(prefetch.progress()) == [[]]
+    assert _judge_while_reading(Prefetch(prefetch.endpoint, 5, stream=True)) is None

@@ -55,3 +55,16 @@ def test_checklist_counts_each_finding_once() -> None:
         matching = [f for f in findings if not f.waived and f.rule in rule_ids]
         assert result.finding_count == len(matching), result.item.title
         assert result.affected_objects == len({(f.kind, f.object_id) for f in matching}), result.item.title
+
+
+def test_kinds_split_the_full_evaluation() -> None:
+    snapshot = load_capture(CAPTURE)
+    full = evaluate_rules(snapshot)
+
+    containers = evaluate_rules(snapshot, kinds={ObjectKind.CONTAINER})
+    others = evaluate_rules(snapshot, kinds=set(ObjectKind) - {ObjectKind.CONTAINER})
+
+    assert containers
+    assert {f.kind for f in containers} == {ObjectKind.CONTAINER}
+    assert ObjectKind.CONTAINER not in {f.kind for f in others}
+    assert sorted(containers + others, key=lambda f: f.sort_key()) == full
