@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -163,7 +164,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         prefetch = prefetch_for_args(args)
         from inspector.scan import run_scan
 
-        return run_scan(args, prefetch)
+        # A scan builds each object once and keeps it to the end, so the cyclic collector finds
+        # nothing to free, yet it walked the live objects about 230 times: 0.06 s of a 1 s scan of
+        # 1000 containers. It is off for the scan and on again for anything after it.
+        gc.disable()
+        try:
+            return run_scan(args, prefetch)
+        finally:
+            gc.enable()
     if args.command == "capture":
         from inspector.capture import run_capture
 

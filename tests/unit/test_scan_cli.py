@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from collections.abc import Iterator
@@ -205,3 +206,13 @@ def test_tui_without_terminal_is_usage_error(capsys: pytest.CaptureFixture[str])
     error = capsys.readouterr().err
     assert error.count("\n") == 1
     assert "the TUI needs a terminal" in error
+
+
+def test_scan_turns_collector_back_on(capture_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The cyclic collector is off while a scan runs; a caller of `main` gets it back afterwards.
+    assert gc.isenabled()
+
+    main(["scan", "--snapshot", str(capture_file), "--format", "json"])
+
+    assert gc.isenabled()
+    assert json.loads(capsys.readouterr().out)["findings"]
