@@ -58,6 +58,12 @@ def _app() -> Any:
         prefetch = None
     else:
         prefetch = prefetch_for_args(argparse.Namespace(timeout=5.0))
+    try:
+        from inspector.cli import import_tui
+    except ImportError:  # a baseline tree from before the collector pause
+        pass
+    else:
+        import_tui()
     from inspector.tui.app import InspectorApp
     from inspector.tui.source import LiveSource
 

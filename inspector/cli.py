@@ -7,7 +7,7 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -191,9 +191,22 @@ def _dispatch(args: argparse.Namespace) -> int:
     from inspector.engine.raw import prefetch_for_args
 
     prefetch = prefetch_for_args(args)
+    return import_tui()(args, prefetch)
+
+
+def import_tui() -> Callable[[argparse.Namespace, Any], int]:
+    """Import the TUI and return its `run_tui`, with the cyclic collector off until its first frame.
+
+    Start-up builds Textual, the models and the first snapshot, and the collector walked them all
+    in four full passes: 0.2-0.3 s of a 2 s first render of 1000 containers. The app turns the
+    collector on once its first result is painted or its first read failed. What the imports
+    built stays for the whole run, so it is frozen out of later passes too.
+    """
+    gc.disable()
     from inspector.tui.app import run_tui
 
-    return run_tui(args, prefetch)
+    gc.freeze()
+    return run_tui
 
 
 def main(argv: Sequence[str] | None = None) -> int:

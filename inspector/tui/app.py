@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import time
 from collections.abc import Callable
@@ -47,6 +48,9 @@ PANE_TITLES = {
 # Events keep the view current; the periodic full refresh only heals what the stream missed. Every
 # 30 s it cost 2% of a core and 300 inspects in dockerd on an idle host with 300 containers.
 FULL_REFRESH_SECONDS = 300.0
+# After the first result is shown, the table settles (column widths, a second frame) before the
+# event watcher loads the docker SDK beside it.
+EVENTS_START_DELAY_SECONDS = 0.5
 # Every 30 s, list calls find objects whose events were missed and refresh only those.
 RECONCILE_SECONDS = 30.0
 # After showing a result took d seconds, the next one waits APPLY_GAP_FACTOR * d (at most
@@ -205,14 +209,16 @@ class InspectorApp(App[int]):
             self._focus_active_table()
         self._apply_gap = min(MAX_APPLY_GAP_SECONDS, APPLY_GAP_FACTOR * (time.monotonic() - started))
         if not self.feed.events_started:
-            self.call_after_refresh(self._start_events)
+            self.set_timer(EVENTS_START_DELAY_SECONDS, self._start_events, name="start-events")
 
     def _start_events(self) -> None:
         # The event watcher connects through the docker SDK, whose import would delay the first
-        # frame, so it starts once the first result is painted or the engine failed. It replays
-        # events from the start-up read on, so none are missed.
+        # frames, so it starts a little after the first result is shown, or when the engine
+        # failed. It replays events from the start-up read on, so none are missed.
         if not self.feed.events_started:
             self.feed.start_events()
+        # Start-up is over: `inspector.cli.import_tui` turned the cyclic collector off for it.
+        gc.enable()
 
     def sync_pane(self, pane: str) -> None:
         """Show the current result on one pane; hidden panes catch up when they are shown."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import textwrap
@@ -70,3 +71,30 @@ async def test_events_start_without_engine(fake_live_source: FakeLiveSource) -> 
         await wait_for(pilot, lambda: app.connection == "no-engine")
         assert app.result is None
         assert app.feed.events_started is True
+
+
+async def test_start_turns_collector_back_on() -> None:
+    # `inspector.cli.import_tui` turns the cyclic collector off for start-up; the app turns it on.
+    gc.disable()
+    try:
+        app = make_app()
+        async with app.run_test() as pilot:
+            await wait_for(pilot, lambda: app.result is not None)
+            await wait_for(pilot, gc.isenabled)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_import_tui_freezes_start_up_objects() -> None:
+    from inspector.cli import import_tui
+
+    try:
+        run_tui = import_tui()
+
+        assert callable(run_tui)
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
