@@ -53,6 +53,12 @@ async def _painted(pilot: Any) -> None:
 def _app() -> Any:
     """Build the app as `dsc-tui` does: the early read of the engine starts before Textual loads."""
     try:
+        from inspector.cli import limit_malloc_arenas
+    except ImportError:  # a baseline tree from before the arena limit
+        pass
+    else:
+        limit_malloc_arenas()
+    try:
         from inspector.engine.raw import prefetch_for_args
     except ImportError:  # a baseline tree from before the early read
         prefetch = None

@@ -187,11 +187,38 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the TUI needs a terminal: run dsc-tui in one, or use `dsc-tui scan` for a report")
+    limit_malloc_arenas()
     # As for a scan, a local engine is read while Textual loads.
     from inspector.engine.raw import prefetch_for_args
 
     prefetch = prefetch_for_args(args)
     return import_tui()(args, prefetch)
+
+
+# glibc's `mallopt` parameter for the most malloc arenas (M_ARENA_MAX in malloc.h).
+_M_ARENA_MAX = -8
+
+
+def limit_malloc_arenas() -> bool:
+    """Let glibc's malloc keep two arenas at most, and return whether it took the setting.
+
+    Call it before any thread starts. Every full refresh reads the engine on a new pool of
+    threads, and glibc gives each thread its own arena, which keeps what the thread freed. A TUI
+    on 1000 containers grew by 13 MiB in its first two full refreshes that way; with two arenas,
+    by 3 MiB and then not at all.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    import ctypes.util
+
+    try:
+        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
+    except (OSError, AttributeError):
+        # NOTE: another C library (musl) may lack mallopt; memory then grows as described above.
+        log.debug("mallopt is not available; malloc arenas are not limited")
+        return False
+    return bool(mallopt(_M_ARENA_MAX, 2))
 
 
 def import_tui() -> Callable[[argparse.Namespace, Any], int]:

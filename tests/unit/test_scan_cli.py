@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import sys
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -216,3 +217,9 @@ def test_scan_turns_collector_back_on(capture_file: Path, capsys: pytest.Capture
 
     assert gc.isenabled()
     assert json.loads(capsys.readouterr().out)["findings"]
+
+
+def test_malloc_arenas_limited_on_linux() -> None:
+    from inspector.cli import limit_malloc_arenas
+
+    assert limit_malloc_arenas() is sys.platform.startswith("linux")
