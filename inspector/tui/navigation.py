@@ -87,6 +87,7 @@ def clear_filter(app: InspectorApp) -> None:
     pane = resource_pane_for(app, app.active_pane)
     if pane is not None:
         pane.set_filter("")
+        pane.set_rule_filter("", frozenset())
     show_filter_status(app)
     focus_active_table(app)
 
@@ -95,17 +96,22 @@ def show_filter_status(app: InspectorApp) -> None:
     """Show the kept filter of the visible pane under the panes, or nothing."""
     status = app.query_one("#filter-status", Static)
     pane = resource_pane_for(app, app.active_pane)
-    if pane is None or not pane.filter_text:
+    if pane is None or not pane.filtered:
         status.display = False
         return
-    status.update(Text(f"filter: {clean(pane.filter_text)}  ({pane.table.row_count} shown; esc clears)"))
+    parts = []
+    if pane.rule_filter:
+        parts.append(f"checklist: {pane.rule_filter_title}")
+    if pane.filter_text:
+        parts.append(f"filter: {clean(pane.filter_text)}")
+    status.update(Text(f"{'  '.join(parts)}  ({pane.table.row_count} shown; esc clears)"))
     status.display = True
 
 
 def go_back(app: InspectorApp) -> None:
     """Clear the filter if one is set or open, else return to the overview."""
     pane = resource_pane_for(app, app.active_pane)
-    if app.query_one("#filter", Input).display or (pane is not None and pane.filter_text):
+    if app.query_one("#filter", Input).display or (pane is not None and pane.filtered):
         clear_filter(app)
     elif app.active_pane != "overview":
         app.action_show_pane("overview")
@@ -132,17 +138,40 @@ def jump_to_object(app: InspectorApp, kind: ObjectKind, object_id: str) -> None:
     pane = resource_pane_for(app, pane_id)
     if pane is None:
         return
-    if object_id not in pane.table.shown_rows and pane.filter_text:
+    if object_id not in pane.table.shown_rows and pane.filtered:
         pane.set_filter("")
+        pane.set_rule_filter("", frozenset())
         show_filter_status(app)
     if object_id in pane.table.shown_rows:
         pane.table.move_cursor(row=pane.table.get_row_index(object_id))
     pane.table.focus()
 
 
+def show_checklist_item(app: InspectorApp, row_key: str) -> None:
+    """Show the findings of the checklist item with this row key (`phase|title`) on the findings pane."""
+    from inspector.rules.checklist import CHECKLIST
+
+    item = next((item for item in CHECKLIST if f"{item.phase}|{item.title}" == row_key), None)
+    if item is None:
+        return
+    if not item.rule_ids:
+        app.notify(f"{item.title}: no rule checks this item. {item.note or ''}".strip(), markup=False)
+        return
+    pane = resource_pane_for(app, "findings")
+    if pane is None:
+        return
+    pane.set_filter("")
+    pane.set_rule_filter(item.title, frozenset(item.rule_ids))
+    app.action_show_pane("findings")
+    show_filter_status(app)
+
+
 def open_selected_row(app: InspectorApp, event: DataTable.RowSelected) -> None:
-    """On `enter`: a finding jumps to its object; any other row opens its inspect JSON."""
+    """On `enter`: a checklist item shows its findings, a finding jumps to its object, any other row opens its inspect JSON."""
     table = event.data_table
+    if table.id == "checklist-table":
+        show_checklist_item(app, str(event.row_key.value))
+        return
     if not isinstance(table, ResourceTable) or app.result is None:
         return
     row = table.highlighted_row()
@@ -176,7 +205,7 @@ def show_help(app: InspectorApp) -> None:
         ("Panes and views", entries(general) + [
             ("1-6", "Overview, Containers, Images, Networks, Secrets, Findings"),
             ("esc", "Clear the filter, or back to the overview"),
-            ("enter", "Inspect JSON, or jump from a finding to its object"),
+            ("enter", "Inspect JSON, jump from a finding to its object, or from a checklist item to its findings"),
             ("ctrl+p", "Command palette"),
         ]),
         ("Tables", [("j / down", "Next row"), ("k / up", "Previous row"), ("pgup / pgdn", "Page"),

@@ -28,6 +28,8 @@ class Row:
     severity_rank: int
     finding_count: int
     name: str
+    # The rules of the row's findings, which a checklist item's filter matches against.
+    rules: frozenset[str] = frozenset()
 
     def signature(self) -> tuple[tuple[str, str], ...]:
         """Return what a diff compares: each cell's text and style."""
@@ -77,6 +79,7 @@ def _row(kind: ObjectKind, object_id: str, name: str, findings: tuple[Finding, .
         severity_rank=worst.rank if worst else -1,
         finding_count=sum(1 for f in findings if not f.waived),
         name=clean(name),
+        rules=frozenset(f.rule for f in findings),
     )
 
 

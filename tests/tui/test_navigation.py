@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.command import CommandPalette
-from textual.widgets import Input, TabbedContent, TextArea
+from textual.widgets import DataTable, Input, Static, TabbedContent, TextArea
 
 from inspector.model import ObjectKind
 from inspector.tui.app import PANES, InspectorApp
@@ -212,6 +212,64 @@ async def test_jump_clears_filter_hiding_object() -> None:
         await pilot.press("6", "slash", *"ctr-privileged", "enter", "enter")
         assert pane(app, "containers").filter_text == ""
         assert pane(app, "containers").table.highlighted_row().name == "dsc-lab-admin"
+
+
+def checklist_row_index(app: InspectorApp, title: str) -> int:
+    table = app.query_one("#checklist-table", DataTable)
+    keys = [row_key.value for row_key in table.rows]
+    return next(index for index, key in enumerate(keys) if str(key).endswith(f"|{title}"))
+
+
+async def test_checklist_enter_shows_item_findings() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        table = app.query_one("#checklist-table", DataTable)
+        table.move_cursor(row=checklist_row_index(app, "Non-root user"))
+        table.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        findings = pane(app, "findings")
+        expected = [f for f in app.result.findings if f.rule in ("CTR-ROOT-USER", "IMG-ROOT-USER")]
+        status = str(app.query_one("#filter-status", Static).render())
+        assert app.active_pane == "findings"
+        assert findings.table.row_count == len(expected)
+        assert {rule for row in findings.table.shown_rows.values() for rule in row.rules} == {
+            f.rule for f in expected
+        }
+        assert status.startswith("checklist: Non-root user")
+
+
+async def test_escape_clears_checklist_item() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        table = app.query_one("#checklist-table", DataTable)
+        table.move_cursor(row=checklist_row_index(app, "Resource limits"))
+        table.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        findings = pane(app, "findings")
+        assert app.active_pane == "findings"
+        assert findings.rule_filter == frozenset()
+        assert findings.table.row_count == len(app.result.findings)
+        assert app.query_one("#filter-status", Static).display is False
+
+
+async def test_manual_checklist_item_notifies() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        table = app.query_one("#checklist-table", DataTable)
+        table.move_cursor(row=checklist_row_index(app, "Security training"))
+        table.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        messages = [notification.message for notification in app._notifications]
+        assert app.active_pane == "overview"
+        assert any(message.startswith("Security training: no rule checks this item.") for message in messages)
 
 
 async def test_help_lists_every_binding() -> None:

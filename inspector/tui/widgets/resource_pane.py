@@ -38,6 +38,9 @@ class ResourcePane(Horizontal):
         self.detail = DetailPanel(id=f"{pane_name}-detail", classes="detail-panel")
         self.result: ScanResult | None = None
         self.filter_text = ""
+        # A checklist item opened from the overview: its title, and the rules whose rows are shown.
+        self.rule_filter_title = ""
+        self.rule_filter: frozenset[str] = frozenset()
         self._row_cache = RowCache()
         self._cached_styles: tuple[str, ...] = ()
 
@@ -51,9 +54,12 @@ class ResourcePane(Horizontal):
         styles = {severity: self.table.severity_style(severity) for severity in (*Severity, None)}
         rows = self._build_rows(result, styles)
         needle = self.filter_text.casefold()
-        self.table.show_rows(row for row in rows if needle in row.search_text)
+        rules = self.rule_filter
+        self.table.show_rows(
+            row for row in rows if needle in row.search_text and (not rules or not rules.isdisjoint(row.rules))
+        )
         self._show_detail(self.table.highlighted_row())
-        if self.filter_text:
+        if self.filtered:
             # The status line counts the rows shown, so it must follow live updates too. Imported
             # here because navigation imports this module.
             from inspector.tui.navigation import show_filter_status
@@ -77,6 +83,18 @@ class ResourcePane(Horizontal):
         self.filter_text = text
         if self.result is not None:
             self.show_result(self.result)
+
+    def set_rule_filter(self, title: str, rules: frozenset[str]) -> None:
+        """Show only rows with a finding of one of `rules` (none: every row); `title` names the filter."""
+        self.rule_filter_title = title
+        self.rule_filter = rules
+        if self.result is not None:
+            self.show_result(self.result)
+
+    @property
+    def filtered(self) -> bool:
+        """Whether a text filter or a checklist item hides rows."""
+        return bool(self.filter_text or self.rule_filter)
 
     def _show_detail(self, row: Row | None) -> None:
         item = self.result.find_object(row.kind, row.object_id) if (row and self.result) else None
