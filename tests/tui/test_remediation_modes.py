@@ -8,9 +8,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.widgets import Footer, Static
+from remediation_host import RemediationApp
+from textual.app import App
 
 from inspector.model import Container
 from inspector.tui.remediation import READING_VERBS, STATE_CHANGING_VERBS, Remediation
@@ -19,8 +18,6 @@ from inspector.tui.screens.network_picker import NetworkPickerScreen
 
 ROOT = Path(__file__).resolve().parents[2]
 INSPECT = json.loads((ROOT / "tests" / "fixtures" / "remediation" / "container-inspect.json").read_text())
-KEYS = {"s": "stop", "p": "pause", "r": "restart", "l": "logs", "d": "disconnect", "i": "isolate",
-        "e": "export_logs", "c": "commit"}
 
 
 def live_like_source(read_only: bool = False, connected: bool = True) -> SimpleNamespace:
@@ -33,39 +30,10 @@ def capture_source() -> SimpleNamespace:
     return SimpleNamespace(live=False, read_only=True, engine=None)
 
 
-class KeysApp(App[None]):
-    """The remediation keys bound as the main app binds them, on one container."""
-
-    CSS_PATH = [ROOT / "styles" / "remediation.tcss"]
-    BINDINGS = [Binding(key, f"run('{verb}')", verb) for key, verb in KEYS.items()]
-
-    def __init__(self, source: Any, tmp_path: Path, read_only: bool = False, container: Container | None = None):
-        super().__init__()
-        self.container = container
-        self.seen: list[tuple[str, str]] = []
-        self.remediation = Remediation(app=self, source=source, audit_log_path=tmp_path / "audit.jsonl",
-                                       read_only=read_only, export_dir=tmp_path)
-
-    def compose(self) -> ComposeResult:
-        yield Static("test")
-        yield Footer()
-
-    def notify(self, message: str, **kwargs: Any) -> None:
-        self.seen.append((kwargs.get("severity", "information"), message))
-        super().notify(message, **kwargs)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "run" and parameters:
-            return self.remediation.check_action(str(parameters[0]))
-        return True
-
-    def on_key(self, event: Any) -> None:
-        verb = KEYS.get(event.key)
-        if verb is not None and self.remediation.notify_unavailable(verb):
-            event.stop()
-
-    def action_run(self, verb: str) -> None:
-        getattr(self.remediation, verb)(self.container)
+def keys_app(source: Any, tmp_path: Path, read_only: bool = False,
+             container: Container | None = None) -> RemediationApp:
+    return RemediationApp(source, container, audit_log_path=tmp_path / "audit.jsonl", export_dir=tmp_path,
+                          read_only=read_only)
 
 
 @pytest.fixture
@@ -102,13 +70,13 @@ def test_offline_engine_disables_actions(tmp_path: Path) -> None:
 
 
 async def test_read_only_key_says_why(container: Container, tmp_path: Path) -> None:
-    app = KeysApp(live_like_source(), tmp_path, read_only=True, container=container)
+    app = keys_app(live_like_source(), tmp_path, read_only=True, container=container)
     async with app.run_test() as pilot:
         await pilot.press("s")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
         footer_state = {key: binding.enabled for key, binding in app.screen.active_bindings.items()}
-    assert app.seen == [("warning", "Actions are disabled: dsc-tui runs with --read-only.")]
+    assert app.notifications_seen == [("warning", "Actions are disabled: dsc-tui runs with --read-only.")]
     assert footer_state["s"] is False
     assert footer_state["c"] is False
     assert footer_state["l"] is True
@@ -116,20 +84,20 @@ async def test_read_only_key_says_why(container: Container, tmp_path: Path) -> N
 
 
 async def test_capture_key_says_why(container: Container, tmp_path: Path) -> None:
-    app = KeysApp(capture_source(), tmp_path, container=container)
+    app = keys_app(capture_source(), tmp_path, container=container)
     async with app.run_test() as pilot:
         await pilot.press("e")
         await pilot.pause()
-    assert app.seen == [("warning", "Actions are disabled: this view shows a capture file, not a live engine.")]
+    assert app.notifications_seen == [("warning", "Actions are disabled: this view shows a capture file, not a live engine.")]
 
 
 async def test_no_container_selected(tmp_path: Path) -> None:
-    app = KeysApp(live_like_source(), tmp_path, container=None)
+    app = keys_app(live_like_source(), tmp_path, container=None)
     async with app.run_test() as pilot:
         await pilot.press("s")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
-    assert app.seen == [("warning", "Select a container first.")]
+    assert app.notifications_seen == [("warning", "Select a container first.")]
 
 
 @pytest.mark.parametrize(
@@ -147,7 +115,7 @@ async def test_no_container_selected(tmp_path: Path) -> None:
 async def test_confirm_names_target_and_cancel_does_nothing(
     key: str, question: str, effect: str, container: Container, tmp_path: Path
 ) -> None:
-    app = KeysApp(live_like_source(), tmp_path, container=container)
+    app = keys_app(live_like_source(), tmp_path, container=container)
     async with app.run_test() as pilot:
         await pilot.press(key)
         await pilot.pause()
@@ -163,7 +131,7 @@ async def test_confirm_names_target_and_cancel_does_nothing(
 
 
 async def test_commit_confirm_names_image(container: Container, tmp_path: Path) -> None:
-    app = KeysApp(live_like_source(), tmp_path, container=container)
+    app = keys_app(live_like_source(), tmp_path, container=container)
     async with app.run_test() as pilot:
         await pilot.press("c")
         await pilot.pause()
@@ -174,7 +142,7 @@ async def test_commit_confirm_names_image(container: Container, tmp_path: Path) 
 
 
 async def test_disconnect_picker_lists_networks_and_cancels(container: Container, tmp_path: Path) -> None:
-    app = KeysApp(live_like_source(), tmp_path, container=container)
+    app = keys_app(live_like_source(), tmp_path, container=container)
     async with app.run_test() as pilot:
         await pilot.press("d")
         await pilot.pause()
