@@ -258,6 +258,19 @@ async def test_escape_clears_checklist_item() -> None:
         assert app.query_one("#filter-status", Static).display is False
 
 
+async def test_j_and_k_move_the_checklist() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        table = app.query_one("#checklist-table", DataTable)
+        table.focus()
+        await pilot.press("j", "j")
+        after_down = table.cursor_row
+        await pilot.press("k")
+        assert after_down == 2
+        assert table.cursor_row == 1
+
+
 async def test_manual_checklist_item_notifies() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

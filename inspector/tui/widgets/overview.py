@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from inspector.model import ObjectKind
 from inspector.tui.state import ScanResult
 from inspector.tui.text import clean
-from inspector.tui.widgets.resource_table import drop_stale_renders
+from inspector.tui.widgets.resource_table import ResourceTable, drop_stale_renders
 from inspector.tui.widgets.severity_styles import SEVERITY_CLASSES
 
 STATUS_CLASSES = {
@@ -31,6 +31,12 @@ CHECKLIST_COLUMNS = (
 )
 
 
+class ChecklistTable(DataTable):
+    """The checklist rows; `j` and `k` move the cursor as in the resource tables."""
+
+    BINDINGS = ResourceTable.BINDINGS
+
+
 class OverviewPane(Vertical):
     """The checklist table and the host findings under it."""
 
@@ -43,7 +49,7 @@ class OverviewPane(Vertical):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.checklist = DataTable(cursor_type="row", id="checklist-table")
+        self.checklist = ChecklistTable(cursor_type="row", id="checklist-table")
         self.host_findings = Static(Text("No data yet."), id="host-findings")
         # Each checklist row's cells as (text, style), to update only the cells that changed.
         self._shown_cells: dict[str, tuple[tuple[str, str], ...]] = {}
