@@ -214,21 +214,21 @@ async def test_jump_clears_filter_hiding_object() -> None:
         assert pane(app, "containers").table.highlighted_row().name == "dsc-lab-admin"
 
 
-def checklist_row_index(app: InspectorApp, title: str) -> int:
-    table = app.query_one("#checklist-table", DataTable)
-    keys = [row_key.value for row_key in table.rows]
-    return next(index for index, key in enumerate(keys) if str(key).endswith(f"|{title}"))
+async def open_checklist_item(pilot: Any, title: str) -> None:
+    """Press enter on the overview's checklist row of the item called `title`."""
+    await loaded(pilot)
+    table = pilot.app.query_one("#checklist-table", DataTable)
+    keys = [str(row_key.value) for row_key in table.rows]
+    table.move_cursor(row=next(index for index, key in enumerate(keys) if key.endswith(f"|{title}")))
+    table.focus()
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 async def test_checklist_enter_shows_item_findings() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        table = app.query_one("#checklist-table", DataTable)
-        table.move_cursor(row=checklist_row_index(app, "Non-root user"))
-        table.focus()
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_checklist_item(pilot, "Non-root user")
         findings = pane(app, "findings")
         expected = [f for f in app.result.findings if f.rule in ("CTR-ROOT-USER", "IMG-ROOT-USER")]
         status = str(app.query_one("#filter-status", Static).render())
@@ -243,12 +243,7 @@ async def test_checklist_enter_shows_item_findings() -> None:
 async def test_escape_clears_checklist_item() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        table = app.query_one("#checklist-table", DataTable)
-        table.move_cursor(row=checklist_row_index(app, "Resource limits"))
-        table.focus()
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_checklist_item(pilot, "Resource limits")
         await pilot.press("escape")
         await pilot.pause()
         findings = pane(app, "findings")
@@ -274,12 +269,7 @@ async def test_j_and_k_move_the_checklist() -> None:
 async def test_manual_checklist_item_notifies() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        table = app.query_one("#checklist-table", DataTable)
-        table.move_cursor(row=checklist_row_index(app, "Security training"))
-        table.focus()
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_checklist_item(pilot, "Security training")
         messages = [notification.message for notification in app._notifications]
         assert app.active_pane == "overview"
         assert any(message.startswith("Security training: no rule checks this item.") for message in messages)
