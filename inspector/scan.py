@@ -12,7 +12,7 @@ from typing import Any
 from inspector.capture import load_capture, write_private_file
 from inspector.config import Config, apply_config, load_config
 from inspector.errors import EXIT_FINDINGS, EXIT_OK, UsageError
-from inspector.model import Container, Finding, HostSnapshot, ObjectKind, Severity
+from inspector.model import Finding, HostSnapshot, Severity
 from inspector.report import build_report, build_sarif, render_json, render_markdown, render_sarif
 from inspector.rules import all_rules, evaluate_rules
 
@@ -38,42 +38,12 @@ def _read_snapshot(args: argparse.Namespace) -> HostSnapshot:
         return collect_snapshot(engine)
 
 
-# Containers judged at once while the early read goes on: each call of the rules has a fixed cost.
-EARLY_BATCH = 64
-OTHER_KINDS = frozenset(ObjectKind) - {ObjectKind.CONTAINER}
-
-
-def _judge_while_reading(prefetch: Any) -> list[Finding] | None:
-    """Run the container rules on each container the early read builds, while it reads the rest.
-
-    Container rules read the container, the networks and the host, which the read gets first.
-    Return None when the read did not stream or ended before its networks were read.
-    """
-    from inspector.engine.snapshot import networks_snapshot
-
-    context: HostSnapshot | None = None
-    waiting: list[Container] = []
-    findings: list[Finding] = []
-    for batch in prefetch.progress():
-        for kind, payload in batch:
-            if kind == "networks":
-                context = networks_snapshot(payload, prefetch.endpoint.display, prefetch.endpoint.context)
-            else:
-                waiting.append(payload)
-        if context is not None and len(waiting) >= EARLY_BATCH:
-            findings += evaluate_rules(context.model_copy(update={"containers": waiting}), kinds={ObjectKind.CONTAINER})
-            waiting = []
-    if context is None:
-        return None
-    if waiting:
-        findings += evaluate_rules(context.model_copy(update={"containers": waiting}), kinds={ObjectKind.CONTAINER})
-    return findings
-
-
 def _read_and_judge(args: argparse.Namespace, prefetch: Any) -> tuple[HostSnapshot, list[Finding]]:
     """Read the snapshot and return it with its findings, worst first."""
     if prefetch is not None and getattr(args, "snapshot", None) is None:
-        container_findings = _judge_while_reading(prefetch)
+        from inspector.early import OTHER_KINDS, judge_containers_while_reading
+
+        container_findings = judge_containers_while_reading(prefetch)
         early = prefetch.snapshot()
         if early is not None and container_findings is not None:
             findings = container_findings + evaluate_rules(early, kinds=OTHER_KINDS)

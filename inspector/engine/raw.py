@@ -387,4 +387,4 @@ def prefetch_for_args(args: Any) -> Prefetch | None:
         return None
     if endpoint.socket_path is None or endpoint.tls is not None:
         return None
-    return Prefetch(endpoint, getattr(args, "timeout", None), stream=getattr(args, "command", None) == "scan")
+    return Prefetch(endpoint, getattr(args, "timeout", None), stream=True)

@@ -86,10 +86,14 @@ class SourceFeed(Widget):
             return
         # A capture is judged as of its own collection time, so ages in it never change.
         now = self.clock() if source.live else snapshot.collected_at
+        judged = source.take_judged_containers()
         with self._result_lock:
             # An object refresh may have replaced the result meanwhile; its findings are the newest.
             previous = self.result
-        result = evaluate_refresh(previous, snapshot, now, self.config)
+        if judged is not None:
+            result = evaluate(snapshot, now, self.config, container_findings=judged)
+        else:
+            result = evaluate_refresh(previous, snapshot, now, self.config)
         with self._result_lock:
             self.result = result
             # Posting under the lock keeps results in the order they replaced each other.

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from inspector.engine.events import EngineChange, EventWatcher
-from inspector.model import HostSnapshot, ObjectKind
+from inspector.model import Finding, HostSnapshot, ObjectKind
 from inspector.tui.state import Resource
 
 if TYPE_CHECKING:
@@ -43,6 +43,10 @@ class Source(Protocol):
 
         `previous` is the snapshot shown now; a source may keep its unchanged objects as they are.
         """
+        ...
+
+    def take_judged_containers(self) -> list[Finding] | None:
+        """Return, once, the container rules' findings on the last snapshot if the source already ran them."""
         ...
 
     def refresh_object(self, kind: ObjectKind, object_id: str) -> Resource | None:
@@ -92,6 +96,10 @@ class CaptureSource:
         """The context recorded in the capture, if any."""
         return self._snapshot.host.context if self._snapshot else None
 
+    def take_judged_containers(self) -> None:
+        """Return None: the rules run on a capture after it is loaded."""
+        return None
+
     def load_snapshot(self, previous: HostSnapshot | None = None) -> HostSnapshot:
         """Load the capture (once); raise `CaptureError` for a missing or invalid file."""
         if self._snapshot is None:
@@ -137,6 +145,9 @@ class LiveSource:
         # a second before that read began, so nothing that changed since then is missed.
         self._prefetch = prefetch
         self._events_since = int(prefetch.started_at) - 1 if prefetch is not None else None
+        self._judged: list[Finding] | None = None
+        # The endpoint the early read resolved: the header names it before the SDK connects.
+        self._resolved = prefetch.endpoint if prefetch is not None else None
 
     @property
     def engine(self) -> Any:
@@ -148,6 +159,8 @@ class LiveSource:
         """The endpoint URL with passwords masked, or what was asked for before connecting."""
         if self._engine is not None:
             return str(self._engine.endpoint.display)
+        if self._resolved is not None:
+            return str(self._resolved.display)
         return self.host or "default endpoint"
 
     @property
@@ -155,6 +168,8 @@ class LiveSource:
         """The docker context in use, if one was chosen."""
         if self._engine is not None and self._engine.endpoint.context:
             return str(self._engine.endpoint.context)
+        if self._resolved is not None and self._resolved.context:
+            return str(self._resolved.context)
         return self.context
 
     def _connected(self) -> Any:
@@ -185,9 +200,15 @@ class LiveSource:
         from inspector.errors import EngineError
 
         prefetch, self._prefetch = self._prefetch, None
-        early = prefetch.snapshot() if prefetch is not None else None
-        if early is not None:
-            return early
+        if prefetch is not None:
+            from inspector.early import judge_containers_while_reading
+
+            # The container rules run on the first snapshot while the early read goes on.
+            judged = judge_containers_while_reading(prefetch)
+            early = prefetch.snapshot()
+            if early is not None:
+                self._judged = judged
+                return early
         if self._events_since is None:
             # The event stream starts after the first snapshot is shown and replays from here.
             self._events_since = int(time.time()) - 1
@@ -197,6 +218,11 @@ class LiveSource:
         except EngineError:
             self._forget_engine()
             raise
+
+    def take_judged_containers(self) -> list[Finding] | None:
+        """Return, once, the container findings judged during the early read of the last snapshot."""
+        judged, self._judged = self._judged, None
+        return judged
 
     def refresh_object(self, kind: ObjectKind, object_id: str) -> Resource | None:
         """Inspect one container, image or network again; None when it is gone."""

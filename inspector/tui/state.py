@@ -84,11 +84,23 @@ def worst_severity(findings: tuple[Finding, ...] | list[Finding]) -> Severity | 
     return max(active, key=lambda s: s.rank) if active else None
 
 
-def evaluate(snapshot: HostSnapshot, now: datetime, config: Any = None) -> ScanResult:
-    """Run the rules on `snapshot` and apply `config`; pure, so it runs in a worker thread."""
+def evaluate(
+    snapshot: HostSnapshot, now: datetime, config: Any = None, container_findings: list[Finding] | None = None
+) -> ScanResult:
+    """Run the rules on `snapshot` and apply `config`; pure, so it runs in a worker thread.
+
+    `container_findings` are those of the container rules when they already ran on the
+    snapshot's containers (on the early read); then only the other rules run.
+    """
     from inspector.rules import evaluate_rules
 
-    findings = _configured(evaluate_rules(snapshot, now), snapshot, now, config)
+    if container_findings is None:
+        raw = evaluate_rules(snapshot, now)
+    else:
+        from inspector.early import OTHER_KINDS
+
+        raw = container_findings + evaluate_rules(snapshot, now, kinds=OTHER_KINDS)
+    findings = _configured(raw, snapshot, now, config)
     findings.sort(key=Finding.sort_key)
     return ScanResult(snapshot=snapshot, findings=tuple(findings), by_object=_grouped(findings), judged_on=now.date())
 

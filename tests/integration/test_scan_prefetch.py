@@ -155,9 +155,34 @@ def test_early_judging_matches_full_evaluation(engine: Engine, lab_fleet: LabFle
 
 
 def test_failed_stream_ends_without_entries(tmp_path: Path) -> None:
-    from inspector.scan import _judge_while_reading
+    from inspector.early import judge_containers_while_reading
 
     prefetch = Prefetch(resolve_endpoint(host=f"unix://{tmp_path / 'absent.sock'}"), 5, stream=True)
 
     assert list(prefetch.progress()) == [[]]
-    assert _judge_while_reading(Prefetch(prefetch.endpoint, 5, stream=True)) is None
+    assert judge_containers_while_reading(Prefetch(prefetch.endpoint, 5, stream=True)) is None
+
+
+def test_tui_source_judges_containers_during_read(engine: Engine, lab_fleet: LabFleet) -> None:
+    from inspector.tui.source import LiveSource
+    from inspector.tui.state import evaluate
+
+    source = LiveSource(prefetch=Prefetch(engine.endpoint, 30, stream=True))
+    snapshot = source.load_snapshot()
+    judged = source.take_judged_containers()
+
+    assert judged is not None
+    assert source.take_judged_containers() is None
+    early = evaluate(snapshot, snapshot.collected_at, container_findings=judged)
+    assert early.findings == evaluate(snapshot, snapshot.collected_at).findings
+    assert early.by_object == evaluate(snapshot, snapshot.collected_at).by_object
+
+
+def test_tui_header_names_the_read_endpoint(engine: Engine) -> None:
+    from inspector.tui.source import LiveSource
+
+    source = LiveSource(prefetch=Prefetch(engine.endpoint, 30))
+
+    # Before the SDK connects, the header names what the early read resolved.
+    assert source.engine is None
+    assert source.endpoint_label == engine.endpoint.display

@@ -97,6 +97,9 @@ class FakeLiveSource:
         self.stream = FakeStream()
         self.refreshed: list[tuple[ObjectKind, str]] = []
 
+    def take_judged_containers(self) -> None:
+        return None
+
     def load_snapshot(self, previous: HostSnapshot | None = None) -> HostSnapshot:
         if self.unreachable:
             raise EngineError("cannot connect to unix:///fake.sock: connection refused")
