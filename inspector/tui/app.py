@@ -127,6 +127,8 @@ class InspectorApp(App[int]):
         self._last_apply = 0.0
         self._apply_gap = 0.0
         self._panes: Any = None
+        # Set when `/` on the overview switches to the findings pane: its filter opens there.
+        self.filter_after_switch = False
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -309,6 +311,10 @@ class InspectorApp(App[int]):
         self.sync_pane(self.active_pane)
         self.query_one("#filter", Input).display = False
         navigation.show_filter_status(self)
+        if self.filter_after_switch:
+            self.filter_after_switch = False
+            navigation.open_filter(self)
+            return
         self.call_after_refresh(self._focus_active_table)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -49,10 +49,13 @@ def focus_active_table(app: InspectorApp) -> None:
 
 
 def open_filter(app: InspectorApp) -> None:
-    """Show the filter box with the visible pane's current filter."""
+    """Show the filter box with the visible pane's current filter; on the overview, the findings pane's."""
     pane = resource_pane_for(app, app.active_pane)
     if pane is None:
-        app.notify("The overview has no filter; switch to a pane with 2-6.", markup=False)
+        # The overview has nothing to filter. Opening no box would leave what the user types next
+        # to run as keys (`q` quits), so the filter opens on the findings pane once it is shown.
+        app.filter_after_switch = True
+        app.action_show_pane("findings")
         return
     box = app.query_one("#filter", Input)
     box.value = pane.filter_text

@@ -108,6 +108,21 @@ async def test_filter_matches_name_as_you_type() -> None:
         assert names(app, "containers") == ["dsc-lab-postgres"]
 
 
+async def test_filter_on_overview_opens_on_findings() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"CTR-ROOT")
+        await pilot.pause()
+        findings = pane(app, "findings")
+        assert app.active_pane == "findings"
+        assert app.focused is app.query_one("#filter", Input)
+        assert findings.filter_text == "CTR-ROOT"
+        assert findings.table.row_count == len([f for f in app.result.findings if f.rule == "CTR-ROOT-USER"])
+
+
 async def test_filter_matches_rule_id_and_severity() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
