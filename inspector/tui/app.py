@@ -127,7 +127,7 @@ class InspectorApp(App[int]):
         self._last_apply = 0.0
         self._apply_gap = 0.0
         self._panes: Any = None
-        # Set when `/` on the overview switches to the findings pane: its filter opens there.
+        # Set when `/` on the overview switches to the findings pane with the filter box open.
         self.filter_after_switch = False
 
     # --- layout ---------------------------------------------------------------------------
@@ -309,12 +309,13 @@ class InspectorApp(App[int]):
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.sync_pane(self.active_pane)
+        if self.filter_after_switch:
+            # `/` on the overview opened the filter box on this pane already.
+            self.filter_after_switch = False
+            navigation.show_filter_status(self)
+            return
         self.query_one("#filter", Input).display = False
         navigation.show_filter_status(self)
-        if self.filter_after_switch:
-            self.filter_after_switch = False
-            navigation.open_filter(self)
-            return
         self.call_after_refresh(self._focus_active_table)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -53,10 +53,12 @@ def open_filter(app: InspectorApp) -> None:
     pane = resource_pane_for(app, app.active_pane)
     if pane is None:
         # The overview has nothing to filter. Opening no box would leave what the user types next
-        # to run as keys (`q` quits), so the filter opens on the findings pane once it is shown.
+        # to run as keys (`q` quits), so the filter opens on the findings pane.
         app.filter_after_switch = True
         app.action_show_pane("findings")
-        return
+        pane = resource_pane_for(app, "findings")
+        if pane is None:
+            return
     box = app.query_one("#filter", Input)
     box.value = pane.filter_text
     box.display = True

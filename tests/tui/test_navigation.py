@@ -112,9 +112,7 @@ async def test_filter_on_overview_opens_on_findings() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        await pilot.press("slash")
-        await pilot.pause()
-        await pilot.press(*"CTR-ROOT")
+        await pilot.press("slash", *"CTR-ROOT")
         await pilot.pause()
         findings = pane(app, "findings")
         assert app.active_pane == "findings"
