@@ -6,6 +6,7 @@ containers, so each batch of built containers is judged while the engine serves 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from inspector.model import Container, Finding, HostSnapshot, ObjectKind
@@ -34,10 +35,27 @@ def judge_containers_while_reading(prefetch: Any) -> list[Finding] | None:
             else:
                 waiting.append(payload)
         if context is not None and len(waiting) >= EARLY_BATCH:
-            findings += evaluate_rules(context.model_copy(update={"containers": waiting}), kinds={ObjectKind.CONTAINER})
+            findings += _judge(context, waiting)
             waiting = []
     if context is None:
         return None
     if waiting:
-        findings += evaluate_rules(context.model_copy(update={"containers": waiting}), kinds={ObjectKind.CONTAINER})
+        findings += _judge(context, waiting)
+    return findings
+
+
+def _judge(context: HostSnapshot, containers: list[Container]) -> list[Finding]:
+    """Return the container rules' findings on `containers`, with the host and networks of `context`."""
+    return evaluate_rules(context.model_copy(update={"containers": containers}), kinds={ObjectKind.CONTAINER})
+
+
+def evaluate_with_judged(snapshot: HostSnapshot, judged: list[Finding] | None, now: datetime | None = None) -> list[Finding]:
+    """Return every finding on `snapshot`, worst first, given the container findings judged during the read.
+
+    With `judged` None, every rule runs; otherwise only the rules about other kinds of object.
+    """
+    if judged is None:
+        return evaluate_rules(snapshot, now)
+    findings = judged + evaluate_rules(snapshot, now, kinds=OTHER_KINDS)
+    findings.sort(key=Finding.sort_key)
     return findings

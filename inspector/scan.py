@@ -41,16 +41,12 @@ def _read_snapshot(args: argparse.Namespace) -> HostSnapshot:
 def _read_and_judge(args: argparse.Namespace, prefetch: Any) -> tuple[HostSnapshot, list[Finding]]:
     """Read the snapshot and return it with its findings, worst first."""
     if prefetch is not None and getattr(args, "snapshot", None) is None:
-        from inspector.early import OTHER_KINDS, judge_containers_while_reading
+        from inspector.early import evaluate_with_judged, judge_containers_while_reading
 
-        container_findings = judge_containers_while_reading(prefetch)
+        judged = judge_containers_while_reading(prefetch)
         early = prefetch.snapshot()
-        if early is not None and container_findings is not None:
-            findings = container_findings + evaluate_rules(early, kinds=OTHER_KINDS)
-            findings.sort(key=Finding.sort_key)
-            return early, findings
         if early is not None:
-            return early, evaluate_rules(early)
+            return early, evaluate_with_judged(early, judged)
         # The early read failed: the SDK reads again and reports the error.
     snapshot = _read_snapshot(args)
     return snapshot, evaluate_rules(snapshot)

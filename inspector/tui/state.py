@@ -92,15 +92,9 @@ def evaluate(
     `container_findings` are those of the container rules when they already ran on the
     snapshot's containers (on the early read); then only the other rules run.
     """
-    from inspector.rules import evaluate_rules
+    from inspector.early import evaluate_with_judged
 
-    if container_findings is None:
-        raw = evaluate_rules(snapshot, now)
-    else:
-        from inspector.early import OTHER_KINDS
-
-        raw = container_findings + evaluate_rules(snapshot, now, kinds=OTHER_KINDS)
-    findings = _configured(raw, snapshot, now, config)
+    findings = _configured(evaluate_with_judged(snapshot, container_findings, now), snapshot, now, config)
     findings.sort(key=Finding.sort_key)
     return ScanResult(snapshot=snapshot, findings=tuple(findings), by_object=_grouped(findings), judged_on=now.date())
 
