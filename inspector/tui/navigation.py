@@ -91,8 +91,7 @@ def clear_filter(app: InspectorApp) -> None:
     box.display = False
     pane = resource_pane_for(app, app.active_pane)
     if pane is not None:
-        pane.set_filter("")
-        pane.set_rule_filter("", frozenset())
+        pane.set_filters()
     show_filter_status(app)
     focus_active_table(app)
 
@@ -144,8 +143,7 @@ def jump_to_object(app: InspectorApp, kind: ObjectKind, object_id: str) -> None:
     if pane is None:
         return
     if object_id not in pane.table.shown_rows and pane.filtered:
-        pane.set_filter("")
-        pane.set_rule_filter("", frozenset())
+        pane.set_filters()
         show_filter_status(app)
     if object_id in pane.table.shown_rows:
         pane.table.move_cursor(row=pane.table.get_row_index(object_id))
@@ -165,8 +163,7 @@ def show_checklist_item(app: InspectorApp, row_key: str) -> None:
     pane = resource_pane_for(app, "findings")
     if pane is None:
         return
-    pane.set_filter("")
-    pane.set_rule_filter(item.title, frozenset(item.rule_ids))
+    pane.set_filters(rule_title=item.title, rules=frozenset(item.rule_ids))
     app.action_show_pane("findings")
     show_filter_status(app)
 

@@ -84,9 +84,13 @@ class ResourcePane(Horizontal):
         if self.result is not None:
             self.show_result(self.result)
 
-    def set_rule_filter(self, title: str, rules: frozenset[str]) -> None:
-        """Show only rows with a finding of one of `rules` (none: every row); `title` names the filter."""
-        self.rule_filter_title = title
+    def set_filters(self, text: str = "", rule_title: str = "", rules: frozenset[str] = frozenset()) -> None:
+        """Replace both filters: `text` as `set_filter` takes it, and a checklist item's `rules` (none: every row).
+
+        Only rows with a finding of one of `rules` are shown; `rule_title` names the item.
+        """
+        self.filter_text = text
+        self.rule_filter_title = rule_title
         self.rule_filter = rules
         if self.result is not None:
             self.show_result(self.result)
