@@ -281,7 +281,7 @@ class Prefetch:
     """A `read_host` of a local socket endpoint running in a thread; `result()` waits for it.
 
     With `stream`, `progress()` hands out the host and networks, then each container, while the
-    read goes on, so a scan can judge containers before the last one is read.
+    read goes on, so containers can be judged before the last one is read.
     """
 
     def __init__(self, endpoint: Any, timeout: float | None, stream: bool = False) -> None:
