@@ -215,8 +215,8 @@ def limit_malloc_arenas() -> bool:
     try:
         mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
     except (OSError, AttributeError):
-        # NOTE: another C library (musl) may lack mallopt; memory then grows as described above.
-        log.debug("mallopt is not available; malloc arenas are not limited")
+        # NOTE: another C library (musl) may lack mallopt, and memory then grows as described above.
+        log.debug("mallopt not found in the C library, so malloc arenas are not limited")
         return False
     return bool(mallopt(_M_ARENA_MAX, 2))
 

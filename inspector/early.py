@@ -49,10 +49,12 @@ def _judge(context: HostSnapshot, containers: list[Container]) -> list[Finding]:
     return evaluate_rules(context.model_copy(update={"containers": containers}), kinds={ObjectKind.CONTAINER})
 
 
-def evaluate_with_judged(snapshot: HostSnapshot, judged: list[Finding] | None, now: datetime | None = None) -> list[Finding]:
+def evaluate_with_judged(
+    snapshot: HostSnapshot, judged: list[Finding] | None, now: datetime | None = None
+) -> list[Finding]:
     """Return every finding on `snapshot`, worst first, given the container findings judged during the read.
 
-    With `judged` None, every rule runs; otherwise only the rules about other kinds of object.
+    With `judged` None, every rule runs. Otherwise only the rules about other kinds of object run.
     """
     if judged is None:
         return evaluate_rules(snapshot, now)

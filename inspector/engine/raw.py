@@ -325,10 +325,10 @@ class Prefetch:
             self._finished.set()
 
     def progress(self) -> Iterator[list[tuple[str, Any]]]:
-        """Yield what the read built since the last batch, until it ends; nothing without `stream`.
+        """Yield what the read built since the last batch until it ends, or nothing without `stream`.
 
         Each entry is `("networks", RawHost)` once, with only the host and the networks, or
-        `("container", model)`; containers may come before the networks. Whether the read
+        `("container", model)`. Containers may come before the networks. Whether the read
         succeeded is known from `result()` afterwards.
         """
         progress = self._progress

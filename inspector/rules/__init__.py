@@ -41,7 +41,7 @@ def evaluate_rules(
 ) -> list[Finding]:
     """Return every finding on the snapshot, worst first; `now` defaults to the snapshot's collection time.
 
-    With `containers`, container rules judge only the containers with those ids; with `kinds`,
+    With `containers`, container rules judge only the containers with those ids. With `kinds`,
     only rules about those kinds of object run (see `evaluate_registered`).
     """
     load_checks()

@@ -88,7 +88,7 @@ class SourceFeed(Widget):
         now = self.clock() if source.live else snapshot.collected_at
         judged = source.take_judged_containers()
         with self._result_lock:
-            # An object refresh may have replaced the result meanwhile; its findings are the newest.
+            # An object refresh may have replaced the result meanwhile, and its findings are the newest.
             previous = self.result
         if judged is not None:
             result = evaluate(snapshot, now, self.config, container_findings=judged)

@@ -49,7 +49,7 @@ def focus_active_table(app: InspectorApp) -> None:
 
 
 def open_filter(app: InspectorApp) -> None:
-    """Show the filter box with the visible pane's current filter; on the overview, the findings pane's."""
+    """Show the filter box with the visible pane's current filter, or on the overview the findings pane's."""
     pane = resource_pane_for(app, app.active_pane)
     if pane is None:
         # The overview has nothing to filter. Opening no box would leave what the user types next
@@ -169,7 +169,7 @@ def show_checklist_item(app: InspectorApp, row_key: str) -> None:
 
 
 def open_selected_row(app: InspectorApp, event: DataTable.RowSelected) -> None:
-    """On `enter`: a checklist item shows its findings, a finding jumps to its object, any other row opens its inspect JSON."""
+    """On `enter`: show a checklist item's findings, jump from a finding to its object, or open a row's inspect JSON."""
     table = event.data_table
     if table.id == "checklist-table":
         show_checklist_item(app, str(event.row_key.value))

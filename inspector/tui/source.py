@@ -41,7 +41,7 @@ class Source(Protocol):
     def load_snapshot(self, previous: HostSnapshot | None = None) -> HostSnapshot:
         """Return a full snapshot; raise `EngineError` when the engine is unreachable.
 
-        `previous` is the snapshot shown now; a source may keep its unchanged objects as they are.
+        `previous` is the snapshot shown now. A source may keep its unchanged objects as they are.
         """
         ...
 

@@ -90,7 +90,7 @@ def evaluate(
     """Run the rules on `snapshot` and apply `config`; pure, so it runs in a worker thread.
 
     `container_findings` are those of the container rules when they already ran on the
-    snapshot's containers (on the early read); then only the other rules run.
+    snapshot's containers during the early read. Then only the other rules run.
     """
     from inspector.early import evaluate_with_judged
 
@@ -136,7 +136,9 @@ def evaluate_containers(
     return ScanResult(snapshot=snapshot, findings=tuple(findings), by_object=by_object, judged_on=previous.judged_on)
 
 
-def evaluate_refresh(previous: ScanResult | None, snapshot: HostSnapshot, now: datetime, config: Any = None) -> ScanResult:
+def evaluate_refresh(
+    previous: ScanResult | None, snapshot: HostSnapshot, now: datetime, config: Any = None
+) -> ScanResult:
     """Evaluate a full refresh's `snapshot`, keeping `previous`'s findings of the containers it left alone.
 
     The collector keeps an unchanged container as the very object `previous` contains, so a
@@ -200,7 +202,8 @@ def containers_to_evaluate(
             continue
         if kind is not ObjectKind.NETWORK:
             return None
-        members = _membership_change(find_in_snapshot(before, kind, object_id), find_in_snapshot(after, kind, object_id))
+        old = find_in_snapshot(before, kind, object_id)
+        members = _membership_change(old, find_in_snapshot(after, kind, object_id))
         if members is None:
             return None
         affected |= members

@@ -1,4 +1,4 @@
-"""Helpers for the remediation tests on the real engine; the host app is `remediation_host`'s."""
+"""Helpers for the remediation tests on the real engine. The host app comes from `remediation_host`."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ def test_refresh_keeps_findings_of_untouched_containers() -> None:
     before = evaluate(snapshot, NOW)
     web = privileged("dsc-lab-web")
     admin = container_named(capture_data(), "dsc-lab-admin")["Id"]
-    # A full refresh builds a new snapshot object; the collector hands back unchanged containers.
+    # A full refresh builds a new snapshot object, and the collector hands back unchanged containers.
     after_snapshot = replace_object(snapshot, ObjectKind.CONTAINER, web.id, web)
 
     refreshed = evaluate_refresh(before, after_snapshot, NOW + timedelta(minutes=5))
@@ -33,7 +33,8 @@ def test_refresh_keeps_findings_of_untouched_containers() -> None:
     full = evaluate(after_snapshot, NOW)
     admin_findings = refreshed.findings_for(ObjectKind.CONTAINER, admin)
     assert admin_findings
-    assert all(new is old for new, old in zip(admin_findings, before.findings_for(ObjectKind.CONTAINER, admin), strict=True))
+    admin_before = before.findings_for(ObjectKind.CONTAINER, admin)
+    assert all(new is old for new, old in zip(admin_findings, admin_before, strict=True))
     assert refreshed.findings == full.findings
     assert refreshed.by_object == full.by_object
     assert "CTR-PRIVILEGED" in {f.rule for f in refreshed.findings_for(ObjectKind.CONTAINER, web.id)}
@@ -43,7 +44,8 @@ def test_changed_counts_new_and_removed() -> None:
     snapshot = capture_to_snapshot(capture_data())
     web = privileged("dsc-lab-web")
     removed = container_named(capture_data(), "dsc-lab-admin")["Id"]
-    after = replace_object(replace_object(snapshot, ObjectKind.CONTAINER, web.id, web), ObjectKind.CONTAINER, removed, None)
+    with_web = replace_object(snapshot, ObjectKind.CONTAINER, web.id, web)
+    after = replace_object(with_web, ObjectKind.CONTAINER, removed, None)
 
     assert containers_changed(snapshot, after) == {web.id, removed}
 
@@ -59,7 +61,8 @@ def test_rebuilt_container_counts_as_changed() -> None:
 
 def test_new_network_judges_every_container() -> None:
     snapshot = capture_to_snapshot(capture_data())
-    extra = Network.from_inspect({**snapshot.networks[0].inspect, "Id": "f" * 64, "Name": "dsc-extra", "Containers": {}})
+    inspect = {**snapshot.networks[0].inspect, "Id": "f" * 64, "Name": "dsc-extra", "Containers": {}}
+    extra = Network.from_inspect(inspect)
     after = replace_object(snapshot, ObjectKind.NETWORK, extra.id, extra)
 
     assert containers_changed(snapshot, after) is None

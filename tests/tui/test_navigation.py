@@ -41,7 +41,7 @@ async def test_number_keys_switch_panes() -> None:
 
 
 async def test_pane_key_outlives_earlier_focus() -> None:
-    # At start-up the overview table gets focus; a pane key pressed before that focus is
+    # At start-up the overview table gets focus. A pane key pressed before that focus is
     # handled must not be undone by it.
     app = make_app()
     async with app.run_test() as pilot:

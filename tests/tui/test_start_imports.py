@@ -74,7 +74,7 @@ async def test_events_start_without_engine(fake_live_source: FakeLiveSource) -> 
 
 
 async def test_start_turns_collector_back_on() -> None:
-    # `inspector.cli.import_tui` turns the cyclic collector off for start-up; the app turns it on.
+    # `inspector.cli.import_tui` turns the cyclic collector off for start-up, and the app turns it on.
     gc.disable()
     try:
         app = make_app()

@@ -210,7 +210,7 @@ def test_tui_without_terminal_is_usage_error(capsys: pytest.CaptureFixture[str])
 
 
 def test_scan_turns_collector_back_on(capture_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # The cyclic collector is off while a scan runs; a caller of `main` gets it back afterwards.
+    # The cyclic collector is off while a scan runs, and a caller of `main` gets it back afterwards.
     assert gc.isenabled()
 
     main(["scan", "--snapshot", str(capture_file), "--format", "json"])

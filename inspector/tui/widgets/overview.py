@@ -32,7 +32,7 @@ CHECKLIST_COLUMNS = (
 
 
 class ChecklistTable(DataTable):
-    """The checklist rows; `j` and `k` move the cursor as in the resource tables."""
+    """The checklist rows, whose cursor `j` and `k` move as in the resource tables."""
 
     BINDINGS = ResourceTable.BINDINGS
 

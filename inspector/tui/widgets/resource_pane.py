@@ -87,7 +87,7 @@ class ResourcePane(Horizontal):
     def set_filters(self, text: str = "", rule_title: str = "", rules: frozenset[str] = frozenset()) -> None:
         """Replace both filters: `text` as `set_filter` takes it, and a checklist item's `rules` (none: every row).
 
-        Only rows with a finding of one of `rules` are shown; `rule_title` names the item.
+        Only rows with a finding of one of `rules` are shown, and `rule_title` names the item.
         """
         self.filter_text = text
         self.rule_filter_title = rule_title
