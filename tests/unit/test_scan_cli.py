@@ -8,6 +8,7 @@ import sys
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from reportdata import build_snapshot
@@ -209,12 +210,25 @@ def test_tui_without_terminal_is_usage_error(capsys: pytest.CaptureFixture[str])
     assert "the TUI needs a terminal" in error
 
 
-def test_scan_turns_collector_back_on(capture_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_scan_pauses_cyclic_collector(
+    capture_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The cyclic collector is off while a scan runs, and a caller of `main` gets it back afterwards.
+    import inspector.scan
+
+    enabled_during_scan: list[bool] = []
+    run_scan = inspector.scan.run_scan
+
+    def recording_run_scan(*args: Any, **kwargs: Any) -> int:
+        enabled_during_scan.append(gc.isenabled())
+        return run_scan(*args, **kwargs)
+
+    monkeypatch.setattr(inspector.scan, "run_scan", recording_run_scan)
     assert gc.isenabled()
 
     main(["scan", "--snapshot", str(capture_file), "--format", "json"])
 
+    assert enabled_during_scan == [False]
     assert gc.isenabled()
     assert json.loads(capsys.readouterr().out)["findings"]
 
